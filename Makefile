@@ -1,0 +1,50 @@
+# customer_health: everything a user needs goes through these targets.
+# `make demo` and `make test` set up the virtualenv themselves.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DBT_PROFILES_DIR ?= $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+# Demo dataset size; override on the command line: make demo CUSTOMERS=5000
+CUSTOMERS ?= 1000
+SEED ?= 42
+DIRT_RATE ?= 0.02
+
+.PHONY: setup demo test lint format clean benchmark docs
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	touch $(STAMP)
+
+profiles.yml: profiles.example.yml
+	cp profiles.example.yml profiles.yml
+
+setup: $(STAMP) profiles.yml
+
+demo: setup
+	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE)
+
+lint: setup
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses
+
+format: setup
+	$(BIN)/ruff format scripts tests
+	$(BIN)/ruff check --fix scripts tests
+	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff fix models tests analyses
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+benchmark: setup
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf target logs build data dbt_packages

@@ -1,0 +1,1 @@
+"""Python side of customer_health: loading, orchestration and reporting helpers."""

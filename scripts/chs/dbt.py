@@ -1,0 +1,73 @@
+"""Driving dbt from Python: one dbtRunner invocation at a time, failures as UserError."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from chs.errors import UserError
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class DbtTarget:
+    """Where a dbt invocation writes: the DuckDB file, dbt's target and log folders."""
+
+    database: Path
+    work_dir: Path
+    profiles_dir: Path = PROJECT_DIR
+
+    def env(self) -> dict[str, str]:
+        return {"CHS_DUCKDB_PATH": str(self.database), "DBT_LOG_PATH": str(self.work_dir / "logs")}
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def ensure_profiles(profiles_dir: Path) -> Path:
+    """Make sure `profiles_dir` holds a profiles.yml; copy the example when it does not."""
+    profiles = profiles_dir / "profiles.yml"
+    if not profiles.exists():
+        profiles_dir.mkdir(parents=True, exist_ok=True)
+        profiles.write_text((PROJECT_DIR / "profiles.example.yml").read_text())
+    return profiles_dir
+
+
+def run_dbt(args: Sequence[str], target: DbtTarget, quiet: bool = False) -> object:
+    """Run one dbt command against `target`; raise UserError naming the command if it fails."""
+    from dbt.cli.main import dbtRunner  # imported late: it is slow to import
+
+    ensure_profiles(target.profiles_dir)
+    full = [
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(target.profiles_dir),
+        "--target-path",
+        str(target.work_dir / "target"),
+        "--no-partial-parse",
+    ]
+    if quiet:
+        full = ["--quiet", *full]
+    with _environment(target.env()):
+        result = dbtRunner().invoke(full)
+    if not result.success:
+        detail = f": {result.exception}" if result.exception else " (see the dbt output above)"
+        raise UserError(f"dbt {' '.join(args)} failed{detail}")
+    return result.result
