@@ -39,6 +39,22 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after an invocation.
+
+    Otherwise a later connection from this process (a report, a test) to the same file is
+    refused because its configuration differs from the one dbt left open.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter is installed instead
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+        DuckDBConnectionManager.close_all_connections()
+
+
 def ensure_profiles(profiles_dir: Path) -> Path:
     """Make sure `profiles_dir` holds a profiles.yml; copy the example when it does not."""
     profiles = profiles_dir / "profiles.yml"
@@ -66,7 +82,10 @@ def run_dbt(args: Sequence[str], target: DbtTarget, quiet: bool = False) -> obje
     if quiet:
         full = ["--quiet", *full]
     with _environment(target.env()):
-        result = dbtRunner().invoke(full)
+        try:
+            result = dbtRunner().invoke(full)
+        finally:
+            _release_duckdb()
     if not result.success:
         detail = f": {result.exception}" if result.exception else " (see the dbt output above)"
         raise UserError(f"dbt {' '.join(args)} failed{detail}")

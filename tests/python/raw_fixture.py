@@ -84,8 +84,9 @@ ROWS: dict[str, list[dict]] = {
             ended_at=None,
             renews_on="2026-01-06",
             change_type="new",
-            expect="staged",
+            expect="duplicate",
         ),
+        # An exact copy later in the file: the highest raw row id wins the tie.
         dict(
             subscription_id="S1",
             customer_id="C0000001",
@@ -97,7 +98,7 @@ ROWS: dict[str, list[dict]] = {
             ended_at=None,
             renews_on="2026-01-06",
             change_type="new",
-            expect="duplicate",
+            expect="staged",
         ),
         dict(
             subscription_id="S2",
@@ -250,7 +251,7 @@ ROWS: dict[str, list[dict]] = {
             feature_category="analytics",
             is_key_feature=False,
             released_on="2023-01-01",
-            expect="staged",
+            expect="duplicate",
         ),
         dict(
             feature_key="workflow_automation",
@@ -266,7 +267,7 @@ ROWS: dict[str, list[dict]] = {
             feature_category="analytics",
             is_key_feature=False,
             released_on="2023-01-01",
-            expect="duplicate",
+            expect="staged",
         ),
     ],
     "product/usage_events": [
@@ -277,7 +278,7 @@ ROWS: dict[str, list[dict]] = {
             feature_key="dashboards",
             occurred_at="2025-03-04T10:22:01+02:00",
             received_at="2025-03-04T08:22:05Z",
-            expect="staged",
+            expect="duplicate",
         ),
         dict(
             event_id=1,
@@ -286,7 +287,7 @@ ROWS: dict[str, list[dict]] = {
             feature_key="dashboards",
             occurred_at="2025-03-04T10:22:01+02:00",
             received_at="2025-03-04T08:22:05Z",
-            expect="duplicate",
+            expect="staged",
         ),
         dict(
             event_id=2,

@@ -1,0 +1,87 @@
+"""Run the whole job: generate (or take) raw data, load it, check freshness, build, summarise.
+
+    python scripts/run_pipeline.py --customers 1000            # demo on generated data
+    python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own Parquet files
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
+from chs.errors import run_cli
+from chs.load import load_raw
+from chs.report import staging_summary
+
+
+def _step(message: str) -> float:
+    print(f"==> {message}", flush=True)
+    return time.monotonic()
+
+
+def _done(started: float) -> None:
+    print(f"    done in {time.monotonic() - started:.1f}s", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--dirt-rate", type=float, default=0.02)
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2024, 11, 18))
+    parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 11, 15))
+    parser.add_argument("--raw-dir", type=Path, default=PROJECT_DIR / "data" / "raw")
+    parser.add_argument("--truth-dir", type=Path, default=PROJECT_DIR / "data" / "truth")
+    parser.add_argument(
+        "--database", type=Path, default=PROJECT_DIR / "build" / "customer_health.duckdb"
+    )
+    parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR)
+    parser.add_argument(
+        "--skip-generate", action="store_true", help="use the Parquet files already in --raw-dir"
+    )
+    args = parser.parse_args(argv)
+    target = DbtTarget(database=args.database.resolve(), work_dir=args.work_dir.resolve())
+
+    if not args.skip_generate:
+        from generate_data import generate  # imported here: only this step needs numpy
+
+        started = _step(
+            f"generating {args.customers:,} customers {args.start} .. {args.end}"
+            f" (seed {args.seed}, dirt rate {args.dirt_rate}) into {args.raw_dir}"
+        )
+        generate(
+            customers=args.customers,
+            start=args.start,
+            end=args.end,
+            seed=args.seed,
+            dirt_rate=args.dirt_rate,
+            out=args.raw_dir,
+            truth_out=args.truth_dir,
+        )
+        _done(started)
+
+    started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")
+    for result in load_raw(args.raw_dir, args.database):
+        print(f"    {result.relation:<28}{result.rows:>12,} rows  {result.status}")
+    _done(started)
+
+    started = _step("checking source freshness")
+    run_dbt(["source", "freshness"], target, quiet=True)
+    _done(started)
+
+    started = _step("dbt build (seeds, models, unit and data tests)")
+    run_dbt(["build"], target, quiet=True)
+    _done(started)
+
+    print()
+    print(staging_summary(args.database))
+    print()
+    print(f"Warehouse: {args.database}")
+    return 0
+
+
+if __name__ == "__main__":
+    run_cli(main)

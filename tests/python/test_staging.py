@@ -1,0 +1,124 @@
+"""Staging on the hand-written fixture: every raw row's verdict, reconciliation, UTC parsing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+import pytest
+from chs.raw_tables import RAW_TABLES
+
+
+def _query(database, sql, params=None):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def _base_model(source_table: str) -> str:
+    source, table = source_table.split(".")
+    return f"staging.base_{source}__{table}"
+
+
+@pytest.mark.parametrize("spec", RAW_TABLES, ids=lambda spec: spec.relation)
+def test_every_raw_row_gets_the_expected_verdict(fixture_build, spec):
+    source_table = f"{spec.source}.{spec.table}"
+    expected = fixture_build["expected"][source_table]
+    rows = _query(
+        fixture_build["database"],
+        f"select _row_id, row_status, quarantine_reason from {_base_model(source_table)}"
+        " order by _row_id",
+    )
+    verdicts = [reason if status == "quarantined" else status for _, status, reason in rows]
+    assert [row_id for row_id, _, _ in rows] == list(range(1, len(expected) + 1))
+    assert verdicts == expected
+
+
+def test_reconciliation_accounts_for_every_raw_row(fixture_build):
+    rows = _query(
+        fixture_build["database"],
+        "select source_table, raw_rows, staged_rows, quarantined_rows, duplicate_rows"
+        " from data_quality.fct_staging_reconciliation",
+    )
+    assert len(rows) == len(RAW_TABLES)
+    for source_table, raw, staged, quarantined, duplicates in rows:
+        verdicts = Counter(fixture_build["expected"][source_table])
+        assert raw == sum(verdicts.values())
+        assert staged == verdicts["staged"]
+        assert duplicates == verdicts["duplicate"]
+        assert quarantined == raw - staged - duplicates
+        raw_count = _query(
+            fixture_build["database"],
+            f"select count(*) from raw.{source_table.replace('.', '_')}",
+        )[0][0]
+        assert raw_count == raw
+
+
+def test_quarantine_mart_lists_each_refused_row_with_its_reason(fixture_build):
+    rows = _query(
+        fixture_build["database"],
+        "select source_table, quarantine_reason, count(*) from data_quality.fct_quarantined_rows"
+        " group by 1, 2",
+    )
+    actual = {(table, reason): count for table, reason, count in rows}
+    expected = Counter(
+        (table, verdict)
+        for table, verdicts in fixture_build["expected"].items()
+        for verdict in verdicts
+        if verdict not in ("staged", "duplicate")
+    )
+    assert actual == dict(expected)
+
+
+def test_timestamps_with_offsets_become_utc(fixture_build):
+    database = fixture_build["database"]
+    # 2025-02-03T10:00:00-05:00 is 15:00 UTC.
+    assert _query(
+        database, "select cast(attempted_at as varchar) from staging.stg_billing__payments"
+        " where payment_id = 'P1'"
+    ) == [("2025-02-03 15:00:00",)]
+    # 2025-03-04T10:22:01+02:00 is 08:22:01 UTC.
+    assert _query(
+        database, "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
+        " where event_id = 1"
+    ) == [("2025-03-04 08:22:01",)]
+    # 2025-03-04T23:30:00-05:00 is the next day, 04:30 UTC.
+    assert _query(
+        database, "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
+        " where event_id = 6"
+    ) == [("2025-03-05 04:30:00",)]
+
+
+def test_refunds_are_negative_and_categories_standardised(fixture_build):
+    database = fixture_build["database"]
+    assert _query(
+        database,
+        "select payment_id, cast(amount as double), is_refund, is_refund_sign_corrected"
+        " from staging.stg_billing__payments order by payment_id",
+    ) == [("P1", 490.0, False, False), ("P2", -50.0, True, True), ("P3", -20.0, True, False)]
+    assert _query(
+        database,
+        "select customer_id, segment, business_type, country_code"
+        " from staging.stg_crm__customers order by customer_id",
+    ) == [
+        ("C0000001", "smb", "saas", "DE"),
+        ("C0000002", "mid_market", "webshop", "NL"),
+        ("C0000006", "enterprise", "saas", "DE"),
+    ]
+    # The newest CRM version of C0000001 wins over the older one.
+    assert _query(
+        database, "select csm_owner from staging.stg_crm__customers where customer_id = 'C0000001'"
+    ) == [("csm_01",)]
+    assert _query(
+        database, "select priority, channel from staging.stg_support__tickets"
+        " where ticket_id = 'T1'"
+    ) == [("high", "email")]
+
+
+def test_names_with_quotes_and_sql_survive_unchanged(fixture_build):
+    names = {
+        row[0]
+        for row in _query(
+            fixture_build["database"], "select customer_name from staging.stg_crm__customers"
+        )
+    }
+    assert names == {"Acme", "Müller GmbH", "Robert'); drop table x;--"}
