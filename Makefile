@@ -1,7 +1,7 @@
 # customer_health: everything a user needs goes through these targets.
 # `make demo` and `make test` set up the virtualenv themselves.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,13 +16,15 @@ DIRT_RATE ?= 0.02
 .PHONY: setup demo test lint format clean benchmark docs
 
 $(STAMP): requirements.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: $(PYTHON) is older than Python 3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 	$(BIN)/python -m pip install --quiet --requirement requirements.txt
 	touch $(STAMP)
 
-profiles.yml: profiles.example.yml
+# Copied once; a profiles.yml you edited is never overwritten.
+profiles.yml: | profiles.example.yml
 	cp profiles.example.yml profiles.yml
 
 setup: $(STAMP) profiles.yml

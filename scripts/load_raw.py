@@ -1,6 +1,6 @@
 """Load the Parquet files of the source systems into the raw schema of the DuckDB warehouse.
 
-    python scripts/load_raw.py --raw-dir data/raw --database build/customer_health.duckdb
+python scripts/load_raw.py --raw-dir data/raw --database build/customer_health.duckdb
 """
 
 from __future__ import annotations

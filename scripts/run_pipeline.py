@@ -1,7 +1,7 @@
 """Run the whole job: generate (or take) raw data, load it, check freshness, build, summarise.
 
-    python scripts/run_pipeline.py --customers 1000            # demo on generated data
-    python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own Parquet files
+python scripts/run_pipeline.py --customers 1000            # demo on generated data
+python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own Parquet files
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
-from chs.errors import run_cli
+from chs.errors import UserError, run_cli
 from chs.load import load_raw
 from chs.report import staging_summary
 
@@ -46,21 +46,25 @@ def main(argv: list[str] | None = None) -> int:
     target = DbtTarget(database=args.database.resolve(), work_dir=args.work_dir.resolve())
 
     if not args.skip_generate:
-        from generate_data import generate  # imported here: only this step needs numpy
+        from generate_data import GeneratorError, generate  # only this step needs numpy
 
         started = _step(
             f"generating {args.customers:,} customers {args.start} .. {args.end}"
             f" (seed {args.seed}, dirt rate {args.dirt_rate}) into {args.raw_dir}"
         )
-        generate(
-            customers=args.customers,
-            start=args.start,
-            end=args.end,
-            seed=args.seed,
-            dirt_rate=args.dirt_rate,
-            out=args.raw_dir,
-            truth_out=args.truth_dir,
-        )
+        try:
+            counts = generate(
+                customers=args.customers,
+                start=args.start,
+                end=args.end,
+                seed=args.seed,
+                dirt_rate=args.dirt_rate,
+                out=args.raw_dir,
+                truth_out=args.truth_dir,
+            )
+        except GeneratorError as exc:
+            raise UserError(str(exc)) from None
+        print(f"    {sum(counts.values()):,} raw rows in {len(counts)} tables")
         _done(started)
 
     started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")

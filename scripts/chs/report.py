@@ -6,6 +6,16 @@ from pathlib import Path
 
 import duckdb
 
+WIDTHS = (26, 12, 12, 13, 12)
+
+
+def _row(cells: tuple) -> str:
+    name, *counts = cells
+    text = f"{name:<{WIDTHS[0]}}"
+    for width, value in zip(WIDTHS[1:], counts, strict=True):
+        text += f"{value:>{width},}" if isinstance(value, int) else f"{value:>{width}}"
+    return text
+
 
 def staging_summary(database: Path) -> str:
     """Per source table: raw, staged, quarantined and duplicate rows, then quarantine reasons."""
@@ -18,18 +28,23 @@ def staging_summary(database: Path) -> str:
             "select source_table, quarantine_reason, quarantine_column, count(*)"
             " from data_quality.fct_quarantined_rows group by 1, 2, 3 order by 1, 4 desc, 2, 3"
         ).fetchall()
-    header = f"{'source table':<26}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}"
+        signup_issues = con.execute(
+            "select signup_at_issue, count(*) from staging.stg_crm__customers"
+            " where signup_at_issue is not null group by 1 order by 1"
+        ).fetchall()
+    header = _row(("source table", "raw", "staged", "quarantined", "duplicates"))
     lines = ["Loaded, staged and quarantined rows", header, "-" * len(header)]
     totals = [0, 0, 0, 0]
     for name, *counts in tables:
         totals = [total + count for total, count in zip(totals, counts, strict=True)]
-        lines.append(f"{name:<26}" + "".join(f"{c:>12,}" if i != 2 else f"{c:>13,}" for i, c in enumerate(counts)))
-    lines.append("-" * len(header))
-    lines.append(f"{'total':<26}" + "".join(f"{c:>12,}" if i != 2 else f"{c:>13,}" for i, c in enumerate(totals)))
-    lines.append("")
+        lines.append(_row((name, *counts)))
+    lines += ["-" * len(header), _row(("total", *totals)), ""]
     lines.append("Quarantine reasons (details: data_quality.fct_quarantined_rows)")
     if not reasons:
         lines.append("  none")
     for name, reason, column, count in reasons:
         lines.append(f"  {name:<26}{reason:<25}{column:<20}{count:>10,}")
+    for issue, count in signup_issues:
+        kept = "staged, signup_at null"
+        lines.append(f"  {'crm.customers':<26}{kept:<25}{issue:<20}{count:>10,}")
     return "\n".join(lines)

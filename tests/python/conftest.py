@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from chs.dbt import DbtTarget, run_dbt
 from chs.load import load_raw

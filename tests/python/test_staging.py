@@ -73,18 +73,21 @@ def test_timestamps_with_offsets_become_utc(fixture_build):
     database = fixture_build["database"]
     # 2025-02-03T10:00:00-05:00 is 15:00 UTC.
     assert _query(
-        database, "select cast(attempted_at as varchar) from staging.stg_billing__payments"
-        " where payment_id = 'P1'"
+        database,
+        "select cast(attempted_at as varchar) from staging.stg_billing__payments"
+        " where payment_id = 'P1'",
     ) == [("2025-02-03 15:00:00",)]
     # 2025-03-04T10:22:01+02:00 is 08:22:01 UTC.
     assert _query(
-        database, "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
-        " where event_id = 1"
+        database,
+        "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
+        " where event_id = 1",
     ) == [("2025-03-04 08:22:01",)]
     # 2025-03-04T23:30:00-05:00 is the next day, 04:30 UTC.
     assert _query(
-        database, "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
-        " where event_id = 6"
+        database,
+        "select cast(occurred_at as varchar) from staging.stg_product__usage_events"
+        " where event_id = 6",
     ) == [("2025-03-05 04:30:00",)]
 
 
@@ -102,6 +105,8 @@ def test_refunds_are_negative_and_categories_standardised(fixture_build):
     ) == [
         ("C0000001", "smb", "saas", "DE"),
         ("C0000002", "mid_market", "webshop", "NL"),
+        ("C0000004", "smb", "saas", "DE"),
+        ("C0000005", "smb", "saas", "DE"),
         ("C0000006", "enterprise", "saas", "DE"),
     ]
     # The newest CRM version of C0000001 wins over the older one.
@@ -109,9 +114,23 @@ def test_refunds_are_negative_and_categories_standardised(fixture_build):
         database, "select csm_owner from staging.stg_crm__customers where customer_id = 'C0000001'"
     ) == [("csm_01",)]
     assert _query(
-        database, "select priority, channel from staging.stg_support__tickets"
-        " where ticket_id = 'T1'"
+        database,
+        "select priority, channel from staging.stg_support__tickets where ticket_id = 'T1'",
     ) == [("high", "email")]
+
+
+def test_bad_signup_dates_keep_the_customer_and_name_the_problem(fixture_build):
+    assert _query(
+        fixture_build["database"],
+        "select customer_id, cast(signup_at as varchar), signup_at_issue"
+        " from staging.stg_crm__customers order by customer_id",
+    ) == [
+        ("C0000001", "2025-01-06 08:00:00", None),
+        ("C0000002", "2025-01-06 08:00:00", None),
+        ("C0000004", None, "invalid_timestamp"),
+        ("C0000005", None, "future_timestamp"),
+        ("C0000006", "2025-01-06 08:00:00", None),
+    ]
 
 
 def test_names_with_quotes_and_sql_survive_unchanged(fixture_build):

@@ -13,6 +13,7 @@ final as (
         segment,
         business_type,
         csm_owner,
+        signup_at_issue,
         signup_at,
         cast(signup_at as date) as signup_date,
         updated_at

@@ -1,8 +1,14 @@
+{#-
+    A customer is too important to refuse for a bad signup date: the row is
+    staged with signup_at null and the problem named in signup_at_issue
+    (later models fall back to the first subscription). Every other failed
+    check quarantines the row.
+-#}
 {%- set checks = [
     {'when': 'customer_id is null', 'reason': 'missing_key',
      'column': 'customer_id'},
 ] + category_checks('segment') + category_checks('business_type')
-  + timestamp_checks('signup_at') + timestamp_checks('updated_at') + [
+  + timestamp_checks('updated_at') + [
     {'when': "country_code is null or length(country_code) != 2",
      'reason': 'invalid_value', 'column': 'country_code'},
 ] -%}
@@ -25,7 +31,7 @@ parsed as (
         lower({{ trimmed('business_type') }}) as business_type_raw,
         {{ trimmed('csm_owner') }} as csm_owner,
         {{ trimmed('signup_at') }} as signup_at_raw,
-        {{ to_utc_timestamp(trimmed('signup_at')) }} as signup_at,
+        {{ to_utc_timestamp(trimmed('signup_at')) }} as signup_at_parsed,
         {{ trimmed('updated_at') }} as updated_at_raw,
         {{ to_utc_timestamp(trimmed('updated_at')) }} as updated_at
     from source
@@ -34,6 +40,13 @@ parsed as (
 checked as (
     select
         parsed.*,
+        case
+            when signup_at_raw is null then 'missing_value'
+            when signup_at_parsed is null then 'invalid_timestamp'
+            when signup_at_parsed > {{ dbt.dateadd(
+                'hour', var('future_tolerance_hours'), '_loaded_at'
+            ) }} then 'future_timestamp'
+        end as signup_at_issue,
         segment_aliases.standard_value as segment,
         business_type_aliases.standard_value as business_type,
         {{ quarantine_reason(checks) }}
@@ -52,7 +65,10 @@ final as (
         segment,
         business_type,
         csm_owner,
-        signup_at,
+        signup_at_issue,
+        case
+            when signup_at_issue is null then signup_at_parsed
+        end as signup_at,
         updated_at,
         _loaded_at,
         quarantine_reason,
