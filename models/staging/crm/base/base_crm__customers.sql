@@ -41,10 +41,10 @@ checked as (
     select
         parsed.*,
         case
-            when signup_at_raw is null then 'missing_value'
-            when signup_at_parsed is null then 'invalid_timestamp'
-            when signup_at_parsed > {{ dbt.dateadd(
-                'hour', var('future_tolerance_hours'), '_loaded_at'
+            when parsed.signup_at_raw is null then 'missing_value'
+            when parsed.signup_at_parsed is null then 'invalid_timestamp'
+            when parsed.signup_at_parsed > {{ dbt.dateadd(
+                'hour', var('future_tolerance_hours'), 'parsed._loaded_at'
             ) }} then 'future_timestamp'
         end as signup_at_issue,
         segment_aliases.standard_value as segment,
