@@ -37,4 +37,4 @@ final as (
 )
 
 select * from final
-order by share_of_raw_rows_pct desc
+order by 5 desc
