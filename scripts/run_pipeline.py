@@ -14,6 +14,7 @@ from pathlib import Path
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
 from chs.load import load_raw
+from chs.raw_tables import RAW_TABLES
 from chs.report import staging_summary
 
 
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         except GeneratorError as exc:
             raise UserError(str(exc)) from None
-        print(f"    {sum(counts.values()):,} raw rows in {len(counts)} tables")
+        raw_rows = sum(counts.get(spec.table, 0) for spec in RAW_TABLES)
+        print(f"    {raw_rows:,} raw rows in {len(RAW_TABLES)} tables")
         _done(started)
 
     started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")

@@ -1,0 +1,80 @@
+{#-
+    Order indicators for webshop customers, one row per customer per week of
+    the grid, from completed orders placed before the end of the week. For
+    SaaS customers orders do not apply and every indicator is null. Trailing
+    90 days are 13 weeks.
+-#}
+with
+
+grid as (
+    select * from {{ ref('int_customer_weeks') }}
+),
+
+orders as (
+    select * from {{ ref('stg_shop__orders') }}
+),
+
+completed_per_week as (
+    select
+        customer_id,
+        {{ week_start('ordered_at') }} as week_start,
+        count(*) as orders,
+        sum(amount) as order_value,
+        max(ordered_at) as last_ordered_at
+    from orders
+    where order_status = 'completed'
+    group by 1, 2
+),
+
+joined as (
+    select
+        grid.customer_id,
+        grid.week_start,
+        grid.week_end,
+        grid.business_type,
+        completed_per_week.last_ordered_at,
+        coalesce(completed_per_week.orders, 0) as orders,
+        coalesce(completed_per_week.order_value, 0) as order_value
+    from grid
+    left join completed_per_week
+        on
+            grid.customer_id = completed_per_week.customer_id
+            and grid.week_start = completed_per_week.week_start
+),
+
+windowed as (
+    select
+        customer_id,
+        week_start,
+        week_end,
+        business_type,
+        {{ trailing_sum('orders', 13) }} as orders_90d,
+        {{ trailing_sum('order_value', 13) }} as order_value_90d,
+        {{ trailing_sum('order_value', 13, offset_weeks=13) }}
+            as order_value_prior_90d,
+        max(last_ordered_at) over (
+            partition by customer_id order by week_start
+            rows between unbounded preceding and current row
+        ) as last_ordered_at
+    from joined
+),
+
+final as (
+    select
+        customer_id,
+        week_start,
+        case when business_type = 'webshop' then orders_90d end as orders_90d,
+        case
+            when business_type = 'webshop' and order_value_prior_90d > 0
+                then
+                    100.0 * (order_value_90d - order_value_prior_90d)
+                    / order_value_prior_90d
+        end as order_value_trend_90d_pct,
+        case
+            when business_type = 'webshop'
+                then {{ days_between('last_ordered_at', 'week_end') }}
+        end as days_since_last_order
+    from windowed
+)
+
+select * from final

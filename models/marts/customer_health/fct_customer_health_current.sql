@@ -1,0 +1,64 @@
+{#-
+    One row per customer that ever had a scored-history week: the latest week
+    of the weekly history (so current and history can never disagree), with
+    customer attributes (no PII). is_active says whether that week is the
+    latest complete week; a customer whose subscription ended shows the
+    score of its last subscribed week.
+-#}
+with
+
+weekly as (
+    select * from {{ ref('fct_customer_health_weekly') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+ranked as (
+    select
+        weekly.*,
+        row_number() over (
+            partition by weekly.customer_id order by weekly.week_start desc
+        ) as recency,
+        count(*) over (partition by weekly.customer_id) as weeks_of_history
+    from weekly
+),
+
+final as (
+    select
+        ranked.customer_id,
+        ranked.week_start,
+        ranked.segment,
+        ranked.business_type,
+        customers.country_code,
+        customers.csm_owner,
+        ranked.plan_name,
+        ranked.currency,
+        ranked.score_model_version,
+        ranked.health_score,
+        ranked.health_band,
+        ranked.computed_score,
+        ranked.computed_band,
+        ranked.completeness,
+        {{ family_score_columns('ranked') }},
+        ranked.override_reason,
+        ranked.override_set_by,
+        ranked.override_expires_on,
+        ranked.indicators_present,
+        ranked.seats,
+        ranked.mrr_amount,
+        ranked.weeks_of_history,
+        ranked.is_scored,
+        ranked.is_overridden,
+        ranked.is_latest_week as is_active,
+        customers.signup_date,
+        customers.first_subscribed_date,
+        customers.subscription_ended_date
+    from ranked
+    inner join customers
+        on ranked.customer_id = customers.customer_id
+    where ranked.recency = 1
+)
+
+select * from final
