@@ -53,8 +53,8 @@ overdue_at_week_end as (
             invoices.due_on < weeks.week_end
             and invoices.issued_at < weeks.week_end
             and (
-                invoices.paid_at is null
-                or invoices.paid_at >= weeks.week_end
+                invoices.settled_at is null
+                or invoices.settled_at >= weeks.week_end
             )
     group by 1, 2
 ),

@@ -1,9 +1,14 @@
 {#-
-    One row per invoice with the time it was paid: the first succeeded
-    payment attempt for it. An invoice's exported status can lag behind its
-    payments, so payments decide; an invoice exported as paid whose payment
-    is missing (refused in staging, or never exported) counts as paid on its
-    due date, not as overdue for ever. Void invoices are left out.
+    One row per non-void invoice: when it was paid (its first succeeded
+    payment attempt; the exported invoice_status is not used for this, since
+    it has no timestamp and can lag behind payments) and when it stopped
+    being outstanding: when paid, or earlier when a later invoice of the same
+    customer was paid first. Customers pay invoices in order, so an older
+    invoice still without payment once a newer one is paid is almost always
+    a payment record that is missing (refused in staging or never exported),
+    not money owed; counting it as overdue for ever would swamp the
+    indicator. Both times use only payments, so each week sees only what was
+    known before its end.
 -#}
 with
 
@@ -24,7 +29,7 @@ first_success as (
     group by 1
 ),
 
-final as (
+paid as (
     select
         invoices.invoice_id,
         invoices.customer_id,
@@ -32,23 +37,41 @@ final as (
         invoices.currency,
         invoices.due_on,
         invoices.issued_at,
-        coalesce(
-            first_success.paid_at,
-            case
-                when invoices.invoice_status = 'paid'
-                    then cast(invoices.due_on as {{ dbt.type_timestamp() }})
-            end
-        ) as paid_at,
-        first_success.paid_at is null
-        and invoices.invoice_status = 'paid' as is_paid_without_payment,
-        coalesce(
-            first_success.paid_at >= {{ add_days('invoices.due_on', 1) }},
-            false
-        ) as is_paid_late
+        first_success.paid_at
     from invoices
     left join first_success
         on invoices.invoice_id = first_success.invoice_id
     where invoices.invoice_status != 'void'
+),
+
+with_later_payment as (
+    select
+        paid.*,
+        min(paid_at) over (
+            partition by customer_id
+            order by issued_at, invoice_id
+            rows between 1 following and unbounded following
+        ) as later_invoice_paid_at
+    from paid
+),
+
+final as (
+    select
+        invoice_id,
+        customer_id,
+        amount,
+        currency,
+        due_on,
+        issued_at,
+        paid_at,
+        case
+            when paid_at is null then later_invoice_paid_at
+            when later_invoice_paid_at is null then paid_at
+            else least(paid_at, later_invoice_paid_at)
+        end as settled_at,
+        coalesce(paid_at >= {{ add_days('due_on', 1) }}, false)
+            as is_paid_late
+    from with_later_payment
 )
 
 select * from final
