@@ -47,9 +47,9 @@ paid as (
 with_later_payment as (
     select
         paid.*,
-        min(paid_at) over (
-            partition by customer_id
-            order by issued_at, invoice_id
+        min(paid.paid_at) over (
+            partition by paid.customer_id
+            order by paid.issued_at, paid.invoice_id
             rows between 1 following and unbounded following
         ) as later_invoice_paid_at
     from paid
