@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class DbtTarget:
     database: Path
     work_dir: Path
     profiles_dir: Path = PROJECT_DIR
+    project_dir: Path = PROJECT_DIR
 
     def env(self) -> dict[str, str]:
         return {"CHS_DUCKDB_PATH": str(self.database), "DBT_LOG_PATH": str(self.work_dir / "logs")}
@@ -55,6 +57,13 @@ def _release_duckdb() -> None:
         DuckDBConnectionManager.close_all_connections()
 
 
+def copy_project(destination: Path) -> Path:
+    """Copy the dbt project (without virtualenv, build output or data) to `destination`."""
+    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "build", "data", "*.duckdb")
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    return destination
+
+
 def ensure_profiles(profiles_dir: Path) -> Path:
     """Make sure `profiles_dir` holds a profiles.yml; copy the example when it does not."""
     profiles = profiles_dir / "profiles.yml"
@@ -72,7 +81,7 @@ def run_dbt(args: Sequence[str], target: DbtTarget, quiet: bool = False) -> obje
     full = [
         *args,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(target.project_dir),
         "--profiles-dir",
         str(target.profiles_dir),
         "--target-path",
