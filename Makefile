@@ -12,6 +12,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 CUSTOMERS ?= 1000
 SEED ?= 42
 DIRT_RATE ?= 0.02
+# Benchmark size: make benchmark BENCH_CUSTOMERS=100000
+BENCH_CUSTOMERS ?= 20000
 
 .PHONY: setup demo test lint format clean benchmark docs
 
@@ -46,7 +48,11 @@ test: setup lint
 	$(BIN)/python -m pytest
 
 benchmark: setup
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/benchmark.py --customers $(BENCH_CUSTOMERS)
+
+# Lineage and column docs of the demo warehouse: target/index.html (run make demo first).
+docs: setup
+	$(BIN)/dbt docs generate
 
 clean:
 	rm -rf target logs build data dbt_packages
