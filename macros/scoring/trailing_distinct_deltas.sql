@@ -7,14 +7,20 @@
     count of distinct members active in the trailing `weeks` weeks.
 
     `member_weeks` is a CTE or relation with customer_id, <member>, week_start
-    (one row per member and active week). Returns customer_id, week_start,
-    delta.
+    (one row per member and active week). `grid_starts` has customer_id and
+    grid_start, the first week of the customer's grid: deltas from before it
+    are moved onto it, so that activity from before the grid still counts
+    (and its -1 does not stand alone). Returns customer_id, week_start, delta.
 -#}
-{% macro trailing_distinct_deltas(member_weeks, member, weeks) -%}
+{% macro trailing_distinct_deltas(member_weeks, member, weeks, grid_starts) -%}
     select
-        customer_id,
-        week_start,
-        sum(delta) as delta
+        covers.customer_id,
+        case
+            when covers.week_start < {{ grid_starts }}.grid_start
+                then {{ grid_starts }}.grid_start
+            else covers.week_start
+        end as week_start,
+        sum(covers.delta) as delta
     from (
         select
             customer_id,
@@ -37,5 +43,7 @@
             -1 as delta
         from {{ member_weeks }}
     ) as covers
+    inner join {{ grid_starts }}
+        on covers.customer_id = {{ grid_starts }}.customer_id
     group by 1, 2
 {%- endmacro %}

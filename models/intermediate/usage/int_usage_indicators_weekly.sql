@@ -21,21 +21,35 @@ feature_weeks as (
     select * from {{ ref('int_usage_events_aggregated_to_feature_weeks') }}
 ),
 
+grid_starts as (
+    select
+        customer_id,
+        min(week_start) as grid_start
+    from grid
+    group by 1
+),
+
 key_feature_weeks as (
     select * from feature_weeks
     where is_key_feature
 ),
 
 user_deltas as (
-    {{ trailing_distinct_deltas('user_weeks', 'user_id', 4) }}
+    {{ trailing_distinct_deltas(
+        'user_weeks', 'user_id', 4, 'grid_starts'
+    ) }}
 ),
 
 feature_deltas as (
-    {{ trailing_distinct_deltas('feature_weeks', 'feature_key', 4) }}
+    {{ trailing_distinct_deltas(
+        'feature_weeks', 'feature_key', 4, 'grid_starts'
+    ) }}
 ),
 
 key_feature_deltas as (
-    {{ trailing_distinct_deltas('key_feature_weeks', 'feature_key', 4) }}
+    {{ trailing_distinct_deltas(
+        'key_feature_weeks', 'feature_key', 4, 'grid_starts'
+    ) }}
 ),
 
 joined as (
