@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     _done(started)
 
     started = _step("dbt build (seeds, models, unit and data tests)")
-    run_dbt(["build"], target, quiet=True)
+    # --full-refresh reloads seeds whose columns changed; every model is rebuilt anyway.
+    run_dbt(["build", "--full-refresh"], target, quiet=True)
     _done(started)
 
     print()

@@ -86,6 +86,7 @@ final as (
         customer_id,
         week_start,
         {{ trailing_sum('failed_payments', 26) }} as failed_payments_180d,
+        failed_payments as failed_payments_in_week,
         {{ trailing_sum('late_payments', 26) }} as late_payments_180d,
         days_overdue
     from joined

@@ -51,6 +51,7 @@ joined as (
         grid.week_start,
         grid.week_end,
         nps_answers.score as nps_score,
+        nps_answers.score as nps_in_week,
         nps_answers.responded_at as nps_responded_at,
         nps_answers.previous_score as nps_previous_score,
         nps_answers.previous_responded_at as nps_previous_responded_at,
@@ -85,6 +86,7 @@ carried as (
         week_end,
         csat_sum_180d,
         csat_answers_180d,
+        nps_in_week,
         {{ carry_forward('nps_score', 'customer_id', 'nps_group') }}
             as nps_score,
         {{ carry_forward('nps_responded_at', 'customer_id', 'nps_group') }}
@@ -111,7 +113,8 @@ final as (
         case
             when csat_answers_180d > 0
                 then csat_sum_180d * 1.0 / csat_answers_180d
-        end as csat_180d
+        end as csat_180d,
+        nps_in_week
     from carried
 )
 

@@ -1,0 +1,90 @@
+{#-
+    One row per customer per subscribed week per enabled alert rule: whether
+    the rule's condition holds that week (rules and thresholds in
+    seeds/alert_rules.csv).
+-#}
+with
+
+trends as (
+    select * from {{ ref('fct_customer_health_trends') }}
+),
+
+usage_indicators as (
+    select * from {{ ref('int_usage_indicators_weekly') }}
+),
+
+billing_indicators as (
+    select * from {{ ref('int_billing_indicators_weekly') }}
+),
+
+survey_indicators as (
+    select * from {{ ref('int_survey_indicators_weekly') }}
+),
+
+champions as (
+    select * from {{ ref('int_usage_champions_gone_quiet') }}
+),
+
+rules as (
+    select * from {{ ref('alert_rules') }}
+    where is_enabled
+),
+
+weekly_facts as (
+    select
+        trends.customer_id,
+        trends.week_start,
+        trends.health_band,
+        trends.previous_band,
+        trends.change_4w,
+        trends.weeks_declining_in_row,
+        trends.trend_label,
+        usage_indicators.seat_utilisation_28d,
+        billing_indicators.failed_payments_in_week,
+        survey_indicators.nps_in_week,
+        champions.champion_user_id
+    from trends
+    left join usage_indicators
+        on
+            trends.customer_id = usage_indicators.customer_id
+            and trends.week_start = usage_indicators.week_start
+    left join billing_indicators
+        on
+            trends.customer_id = billing_indicators.customer_id
+            and trends.week_start = billing_indicators.week_start
+    left join survey_indicators
+        on
+            trends.customer_id = survey_indicators.customer_id
+            and trends.week_start = survey_indicators.week_start
+    left join champions
+        on
+            trends.customer_id = champions.customer_id
+            and trends.week_start = champions.week_start
+),
+
+final as (
+    select
+        weekly_facts.customer_id,
+        weekly_facts.week_start,
+        rules.rule_key,
+        coalesce(case rules.rule_key
+            when 'entered_red' then weekly_facts.health_band = 'red'
+            when 'score_drop_4w' then weekly_facts.change_4w <= -rules.threshold
+            when 'declining_streak'
+                then weekly_facts.weeks_declining_in_row >= rules.threshold
+            when 'payment_failed' then weekly_facts.failed_payments_in_week > 0
+            when 'nps_detractor'
+                then weekly_facts.nps_in_week <= rules.threshold
+            when 'champion_quiet'
+                then weekly_facts.champion_user_id is not null
+            when 'expansion_ready'
+                then
+                    weekly_facts.health_band = 'green'
+                    and weekly_facts.trend_label = 'improving'
+                    and weekly_facts.seat_utilisation_28d >= rules.threshold
+        end, false) as is_met
+    from weekly_facts
+    cross join rules
+)
+
+select * from final

@@ -1,0 +1,112 @@
+{#-
+    One row per alert: a rule of seeds/alert_rules.csv whose condition became
+    true for a customer. Dedupe rule: an alert is raised once per occurrence,
+    in the first week of each run of consecutive subscribed weeks in which
+    the condition holds; it is raised again only after a week in which the
+    condition did not hold. (For entered_red that means: on entering the
+    band, not every week spent in it.) Each alert carries what a CRM or
+    e-mail tool needs on its own: the customer's owner, the score and its
+    drivers, ARR at risk and the recommended playbook. alert_id is stable
+    across rebuilds (customer, rule, week), so receivers can dedupe.
+-#}
+with
+
+conditions as (
+    select * from {{ ref('int_alert_conditions') }}
+),
+
+trends as (
+    select * from {{ ref('fct_customer_health_trends') }}
+),
+
+weekly as (
+    select * from {{ ref('fct_customer_health_weekly') }}
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+rules as (
+    select * from {{ ref('alert_rules') }}
+),
+
+playbooks as (
+    select * from {{ ref('playbooks') }}
+),
+
+onsets as (
+    select
+        customer_id,
+        week_start,
+        rule_key,
+        is_met,
+        lag(is_met) over (
+            partition by customer_id, rule_key order by week_start
+        ) as was_met
+    from conditions
+),
+
+raised as (
+    select
+        customer_id,
+        week_start,
+        rule_key
+    from onsets
+    where is_met and not coalesce(was_met, false)
+),
+
+final as (
+    select
+        substr(
+            md5(
+                raised.customer_id || '|' || raised.rule_key || '|'
+                || cast(raised.week_start as {{ dbt.type_string() }})
+            ),
+            1,
+            20
+        ) as alert_id,
+        raised.customer_id,
+        raised.rule_key,
+        rules.description as rule_description,
+        rules.severity,
+        customers.csm_owner,
+        weekly.segment,
+        weekly.business_type,
+        weekly.plan_name,
+        weekly.currency,
+        weekly.score_model_version,
+        trends.health_band,
+        trends.band_transition,
+        trends.trend_label,
+        trends.top_negative_driver,
+        trends.top_positive_driver,
+        rules.playbook_key,
+        playbooks.playbook_name,
+        playbooks.channel as playbook_channel,
+        playbooks.steps as playbook_steps,
+        trends.health_score,
+        trends.change_1w,
+        trends.change_4w,
+        cast(weekly.mrr_amount * 12 as {{ type_double() }}) as arr_at_risk,
+        raised.week_start,
+        {{ add_days('raised.week_start', 7) }} as raised_on,
+        weekly.is_latest_week as is_raised_in_latest_week
+    from raised
+    inner join rules
+        on raised.rule_key = rules.rule_key
+    inner join playbooks
+        on rules.playbook_key = playbooks.playbook_key
+    inner join weekly
+        on
+            raised.customer_id = weekly.customer_id
+            and raised.week_start = weekly.week_start
+    inner join trends
+        on
+            raised.customer_id = trends.customer_id
+            and raised.week_start = trends.week_start
+    inner join customers
+        on raised.customer_id = customers.customer_id
+)
+
+select * from final

@@ -1,0 +1,70 @@
+{#-
+    One row per week, segment and band: how the portfolio is spread over the
+    bands (customers, ARR and their shares within the segment and week, mean
+    score) and how many customers entered the band that week. ARR sums
+    mrr_amount * 12 over currencies as they are.
+-#}
+with
+
+weekly as (
+    select * from {{ ref('fct_customer_health_weekly') }}
+),
+
+trends as (
+    select * from {{ ref('fct_customer_health_trends') }}
+),
+
+customer_weeks as (
+    select
+        weekly.week_start,
+        weekly.segment,
+        weekly.health_band,
+        weekly.health_score,
+        weekly.mrr_amount * 12 as arr,
+        case
+            when
+                trends.previous_band is not null
+                and trends.previous_band != trends.health_band
+                then 1
+            else 0
+        end as entered_band
+    from weekly
+    inner join trends
+        on
+            weekly.customer_id = trends.customer_id
+            and weekly.week_start = trends.week_start
+),
+
+aggregated as (
+    select
+        week_start,
+        segment,
+        health_band,
+        count(*) as customers,
+        sum(arr) as arr,
+        avg(health_score) as mean_score,
+        cast(sum(entered_band) as {{ dbt.type_bigint() }}) as customers_entered
+    from customer_weeks
+    group by 1, 2, 3
+),
+
+final as (
+    select
+        week_start,
+        segment,
+        health_band,
+        customers,
+        customers_entered,
+        cast(arr as {{ type_double() }}) as arr,
+        customers * 1.0
+        / sum(customers) over (partition by week_start, segment)
+            as share_of_customers,
+        cast(
+            arr / nullif(sum(arr) over (partition by week_start, segment), 0)
+            as {{ type_double() }}
+        ) as share_of_arr,
+        mean_score
+    from aggregated
+)
+
+select * from final
