@@ -6,6 +6,8 @@ them the documented verdict, and every raw row must be accounted for.
 
 from __future__ import annotations
 
+import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from chs.raw_tables import RAW_TABLES
+from export_alerts import export_alerts
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
@@ -168,3 +171,31 @@ def test_late_events_are_kept_with_both_timestamps(pipeline):
         ).fetchall()
     assert len(lags) > 100
     assert all(48 <= lag <= 21 * 24 for (lag,) in lags)
+
+
+def test_alert_export_is_idempotent_and_self_contained(pipeline, tmp_path):
+    database = pipeline["root"] / "warehouse.duckdb"
+    first = export_alerts(database, tmp_path, lookback_weeks=52)
+    second = export_alerts(database, tmp_path, lookback_weeks=52)
+    assert first and second == []
+    with _con(pipeline) as con:
+        expected = con.execute(
+            "select alert_id from marts.fct_customer_health_alerts where week_start >"
+            " (select max(week_start) from marts.fct_customer_health_alerts)"
+            " - interval 364 day"
+        ).fetchall()
+    assert sorted(r["alert_id"] for r in first) == sorted(a for (a,) in expected)
+    (jsonl,) = tmp_path.glob("alerts-*.jsonl")
+    (table,) = tmp_path.glob("alerts-*.csv")
+    records = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    with table.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with (tmp_path / "exported_alerts.csv").open(newline="") as handle:
+        ledger = list(csv.DictReader(handle))
+    assert len(records) == len(rows) == len(ledger) == len(first)
+    assert len({r["alert_id"] for r in records}) == len(records)
+    for record in records:
+        for field in ("alert_id", "customer_id", "csm_owner", "rule_key", "playbook_name"):
+            assert record[field], (field, record)
+        assert "contact_email" not in record and "customer_name" not in record
+    assert not any("@" in line for line in jsonl.read_text().splitlines())
