@@ -1,7 +1,8 @@
 """The raw tables the project reads: where their Parquet files lie and which columns they need.
 
-The same list drives the loader, the dbt sources (models/staging/*/_*__sources.yml) and the
-reconciliation tests; tests/python/test_project_layout.py checks that the two agree.
+The loader and the tests read this list; the generator (scripts/generate_data.py) and the dbt
+sources (models/staging/*/_*__sources.yml) keep their own, and
+tests/python/test_project_layout.py checks that all three agree.
 """
 
 from __future__ import annotations
