@@ -25,6 +25,15 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --requirement requirements.txt
 	touch $(STAMP)
 
+# A second virtualenv with a DuckDB 1.x client: the tests read the published file with it,
+# as the DuckDB versions bundled by BI tools would.
+READER_STAMP := .venv-reader/.installed
+$(READER_STAMP): requirements-reader.txt $(STAMP)
+	$(PYTHON) -m venv .venv-reader
+	.venv-reader/bin/python -m pip install --quiet --upgrade "pip==25.3"
+	.venv-reader/bin/python -m pip install --quiet --requirement requirements-reader.txt
+	touch $(READER_STAMP)
+
 # Copied once; a profiles.yml you edited is never overwritten.
 profiles.yml: | profiles.example.yml
 	cp profiles.example.yml profiles.yml
@@ -44,7 +53,7 @@ format: setup
 	$(BIN)/ruff check --fix scripts tests
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff fix models tests analyses
 
-test: setup lint
+test: setup $(READER_STAMP) lint
 	$(BIN)/python -m pytest
 
 benchmark: setup

@@ -19,7 +19,11 @@ def main() -> int:
     parser.add_argument("--schema", default="raw")
     args = parser.parse_args()
     for result in load_raw(args.raw_dir, args.database, args.schema):
-        print(f"{result.relation:<28} {result.rows:>12,} rows  {result.status}")
+        note = f"  (extra columns kept in raw, unused: {', '.join(result.extra_columns)})"
+        print(
+            f"{result.relation:<28} {result.rows:>12,} rows  {result.status}"
+            + (note if result.extra_columns else "")
+        )
     return 0
 
 

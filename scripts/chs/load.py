@@ -22,11 +22,16 @@ from chs.raw_tables import RAW_TABLES, RawTable
 LOAD_LOG = "_load_log"
 
 
+# Tables without which nothing can be scored: an empty file is refused, not loaded.
+REQUIRED_NON_EMPTY = {"crm_customers", "billing_subscriptions", "product_features"}
+
+
 @dataclass(frozen=True)
 class LoadResult:
     relation: str
     rows: int
     status: str  # 'loaded' or 'unchanged'
+    extra_columns: tuple[str, ...] = ()
 
 
 def _sha256(path: Path) -> str:
@@ -53,6 +58,8 @@ def check_file(raw_dir: Path, spec: RawTable) -> Path:
     missing = [column for column in spec.columns if column not in schema.names]
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    if spec.relation in REQUIRED_NON_EMPTY and pq.ParquetFile(path).metadata.num_rows == 0:
+        raise UserError(f"{path}: the file has no rows; {spec.source}.{spec.table} cannot be empty")
     return path
 
 
@@ -88,8 +95,9 @@ def load_raw(
                 " where table_schema = ? and table_name = ?",
                 [schema, spec.relation],
             ).fetchone()[0]
+            extra = tuple(name for name in pq.read_schema(path).names if name not in spec.columns)
             if last and last[0] == checksum and exists:
-                results.append(LoadResult(spec.relation, last[1], "unchanged"))
+                results.append(LoadResult(spec.relation, last[1], "unchanged", extra))
                 continue
             batch_id = checksum[:16]
             con.execute("begin transaction")
@@ -108,5 +116,5 @@ def load_raw(
                 [spec.relation, spec.file, checksum, rows, batch_id, loaded_at],
             )
             con.execute("commit")
-            results.append(LoadResult(spec.relation, rows, "loaded"))
+            results.append(LoadResult(spec.relation, rows, "loaded", extra))
     return results
