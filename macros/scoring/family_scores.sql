@@ -6,14 +6,12 @@
 -#}
 {% macro family_scores() -%}
     {%- for family in indicator_families() %}
-    round(sum(
-        case when family = '{{ family }}' then weight * normalised_score end
-    ) / nullif(sum(
-        case
-            when family = '{{ family }}' and normalised_score is not null
-                then weight
-        end
-    ), 0), 6) as {{ family }}_score{{ ',' if not loop.last }}
+    round({{ exact_sum(
+        "case when family = '" ~ family ~ "' then weight * normalised_score end"
+    ) }} / nullif({{ exact_sum(
+        "case when family = '" ~ family ~ "' and normalised_score is not null"
+        ~ " then weight end"
+    ) }}, 0), 6) as {{ family }}_score{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 

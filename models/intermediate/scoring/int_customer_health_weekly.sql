@@ -37,10 +37,10 @@ aggregated as (
     select
         customer_id,
         week_start,
-        sum(weight) as total_weight,
-        sum(case when normalised_score is not null then weight end)
+        {{ exact_sum('weight') }} as total_weight,
+        {{ exact_sum('case when normalised_score is not null then weight end') }}
             as present_weight,
-        sum(weight * normalised_score) as weighted_score_sum,
+        {{ exact_sum('weight * normalised_score') }} as weighted_score_sum,
         count(normalised_score) as indicators_present,
         {{ family_scores() }}
     from indicator_scores
@@ -50,10 +50,16 @@ aggregated as (
 scored as (
     select
         aggregated.*,
-        coalesce(aggregated.present_weight, 0)
-        / nullif(aggregated.total_weight, 0) as completeness,
-        coalesce(aggregated.present_weight, 0)
-        / nullif(aggregated.total_weight, 0)
+        round(
+            coalesce(aggregated.present_weight, 0)
+            / nullif(aggregated.total_weight, 0),
+            9
+        ) as completeness,
+        round(
+            coalesce(aggregated.present_weight, 0)
+            / nullif(aggregated.total_weight, 0),
+            9
+        )
         >= min_completeness.min_completeness
         and aggregated.present_weight > 0 as is_scored
     from aggregated

@@ -42,7 +42,7 @@ aggregated as (
         health_band,
         count(*) as customers,
         sum(arr) as arr,
-        avg(health_score) as mean_score,
+        {{ exact_sum('health_score') }} / count(health_score) as mean_score,
         cast(sum(entered_band) as {{ dbt.type_bigint() }}) as customers_entered
     from customer_weeks
     group by 1, 2, 3
