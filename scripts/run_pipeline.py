@@ -1,4 +1,9 @@
-"""Run the whole job: generate (or take) raw data, load it, check freshness, build, summarise.
+"""Run the whole job: generate (or take) raw data, load, validate, build, validate, publish.
+
+Write-audit-publish: everything is built in the build warehouse (--database); only when the
+raw data passed validation, dbt build (with its tests) succeeded and the marts passed
+validation are the marts published to the serving location (--serving-dir) that BI tools
+read. Any failure stops the run with one clear line and leaves the last publication as it was.
 
 python scripts/run_pipeline.py --customers 1000            # demo on generated data
 python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own Parquet files
@@ -14,6 +19,7 @@ from pathlib import Path
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
 from chs.load import load_raw
+from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
 from chs.report import staging_summary
 
@@ -25,6 +31,14 @@ def _step(message: str) -> float:
 
 def _done(started: float) -> None:
     print(f"    done in {time.monotonic() - started:.1f}s", flush=True)
+
+
+def _require(report: object, what: str) -> None:
+    """Stop the run, publication untouched, when a validation failed."""
+    if not report.success:
+        print(report.summary())
+        raise UserError(f"validation of the {what} failed: nothing was published")
+    print("    " + report.summary().replace("\n", "\n    "))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,12 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database", type=Path, default=PROJECT_DIR / "build" / "customer_health.duckdb"
     )
+    parser.add_argument("--serving-dir", type=Path, default=PROJECT_DIR / "build" / "serving")
+    parser.add_argument("--report-dir", type=Path, default=PROJECT_DIR / "build" / "validation")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
     parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR)
     parser.add_argument(
         "--skip-generate", action="store_true", help="use the Parquet files already in --raw-dir"
     )
     args = parser.parse_args(argv)
-    target = DbtTarget(database=args.database.resolve(), work_dir=args.work_dir.resolve())
+    target = DbtTarget(
+        database=args.database.resolve(),
+        work_dir=args.work_dir.resolve(),
+        project_dir=args.project_dir.resolve(),
+    )
 
     if not args.skip_generate:
         from generate_data import GeneratorError, generate  # only this step needs numpy
@@ -71,11 +92,21 @@ def main(argv: list[str] | None = None) -> int:
 
     started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")
     for result in load_raw(args.raw_dir, args.database):
-        print(f"    {result.relation:<28}{result.rows:>12,} rows  {result.status}")
+        note = f"  (extra columns kept in raw, unused: {', '.join(result.extra_columns)})"
+        print(
+            f"    {result.relation:<28}{result.rows:>12,} rows  {result.status}"
+            + (note if result.extra_columns else "")
+        )
     _done(started)
 
     started = _step("checking source freshness")
     run_dbt(["source", "freshness"], target, quiet=True)
+    _done(started)
+
+    from chs.validate import validate_marts, validate_raw  # Great Expectations is slow to import
+
+    started = _step(f"validating raw data (Great Expectations; reports in {args.report_dir})")
+    _require(validate_raw(args.database, args.report_dir), "raw data")
     _done(started)
 
     started = _step("dbt build (seeds, models, unit and data tests)")
@@ -83,10 +114,23 @@ def main(argv: list[str] | None = None) -> int:
     run_dbt(["build", "--full-refresh"], target, quiet=True)
     _done(started)
 
+    started = _step("validating marts (Great Expectations, against the last publication)")
+    previous = current_release(args.serving_dir)
+    _require(validate_marts(args.database, args.report_dir, previous=previous), "marts")
+    _done(started)
+
+    started = _step(f"publishing marts to {args.serving_dir}")
+    release = publish(args.database, args.serving_dir)
+    _done(started)
+
     print()
     print(staging_summary(args.database))
     print()
-    print(f"Warehouse: {args.database}")
+    print(f"Build warehouse:    {args.database}")
+    print(f"Published marts:    {args.serving_dir / 'customer_health.duckdb'} (DuckDB)")
+    print(f"                    {args.serving_dir / 'parquet'}/<mart>.parquet")
+    print(f"Release:            {release.release_id} ({len(release.tables)} tables)")
+    print(f"Validation reports: {args.report_dir} (JSON; HTML in data_docs/)")
     return 0
 
 

@@ -38,8 +38,9 @@ aggregated as (
         customer_id,
         week_start,
         {{ exact_sum('weight') }} as total_weight,
-        {{ exact_sum('case when normalised_score is not null then weight end') }}
-            as present_weight,
+        {{ exact_sum(
+            'case when normalised_score is not null then weight end'
+        ) }} as present_weight,
         {{ exact_sum('weight * normalised_score') }} as weighted_score_sum,
         count(normalised_score) as indicators_present,
         {{ family_scores() }}
