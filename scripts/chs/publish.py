@@ -1,6 +1,7 @@
 """Write-audit-publish: copy audited marts from the build warehouse to the serving location.
 
-The serving location holds only what BI tools need, the tables of the `marts` schema:
+The serving location holds only what BI tools need, the tables of the `marts` schema (in a
+schema of the same name in the served file):
     <serving>/customer_health.duckdb  -> releases/<id>/customer_health.duckdb
     <serving>/parquet                 -> releases/<id>/parquet/<mart>.parquet
     <serving>/release.json            what is published (id, tables, rows, checksums)
@@ -95,6 +96,7 @@ def publish(build_database: Path, serving: Path, now: datetime | None = None) ->
         con.execute("set preserve_insertion_order = true")
         con.execute(f"attach '{build_database}' as build (read_only)")
         con.execute(f"attach '{database}' as serving (storage_version '{STORAGE_VERSION}')")
+        con.execute(f"create schema serving.{SCHEMA}")
         names = [
             row[0]
             for row in con.execute(
@@ -108,14 +110,16 @@ def publish(build_database: Path, serving: Path, now: datetime | None = None) ->
             raise UserError(f"{build_database}: no tables in schema {SCHEMA} (run dbt build)")
         for name in names:
             con.execute(
-                f"create table serving.main.{name} as"
+                f"create table serving.{SCHEMA}.{name} as"
                 f" select * from build.{SCHEMA}.{name} order by all"
             )
             con.execute(
-                f"copy (select * from serving.main.{name} order by all)"
+                f"copy (select * from serving.{SCHEMA}.{name} order by all)"
                 f" to '{staging / 'parquet' / name}.parquet' (format parquet, compression zstd)"
             )
-            tables[name] = con.execute(f"select count(*) from serving.main.{name}").fetchone()[0]
+            tables[name] = con.execute(f"select count(*) from serving.{SCHEMA}.{name}").fetchone()[
+                0
+            ]
         con.execute("detach serving")
     checksums = {
         f"parquet/{name}.parquet": _sha256(staging / "parquet" / f"{name}.parquet")
