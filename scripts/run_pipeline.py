@@ -21,7 +21,7 @@ from chs.errors import UserError, run_cli
 from chs.load import load_raw
 from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
-from chs.report import staging_summary
+from chs.report import score_summary, staging_summary
 
 
 def _step(message: str) -> float:
@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(staging_summary(args.database))
+    print()
+    print(score_summary(args.database))
     print()
     print(f"Build warehouse:    {args.database}")
     print(f"Published marts:    {args.serving_dir / 'customer_health.duckdb'} (DuckDB)")

@@ -48,3 +48,30 @@ def staging_summary(database: Path) -> str:
         kept = "staged, signup_at null"
         lines.append(f"  {'crm.customers':<26}{kept:<25}{issue:<20}{count:>10,}")
     return "\n".join(lines)
+
+
+def score_summary(database: Path) -> str:
+    """Customers per band in the latest complete week, and the alerts raised in it."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        bands = con.execute(
+            "select health_band, count(*), round(avg(health_score), 1)"
+            " from marts.fct_customer_health_current where is_active"
+            " group by 1 order by min(coalesce(health_score, -1)) desc"
+        ).fetchall()
+        week = con.execute(
+            "select max(week_start) from marts.fct_customer_health_weekly"
+        ).fetchone()[0]
+        alerts = con.execute(
+            "select rule_key, count(*) from marts.fct_customer_health_alerts"
+            " where is_raised_in_latest_week group by 1 order by 2 desc, 1"
+        ).fetchall()
+    lines = [f"Customer health, week of {week} (active customers)"]
+    for band, customers, mean in bands:
+        mean_text = "" if mean is None else f"  mean score {mean}"
+        lines.append(f"  {band:<12}{customers:>8,} customers{mean_text}")
+    lines.append("Alerts raised that week (marts.fct_customer_health_alerts)")
+    if not alerts:
+        lines.append("  none")
+    for rule, count in alerts:
+        lines.append(f"  {rule:<20}{count:>8,}")
+    return "\n".join(lines)
