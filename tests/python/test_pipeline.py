@@ -43,6 +43,8 @@ def pipeline(tmp_path_factory):
         "--raw-dir", str(root / "raw"),
         "--truth-dir", str(root / "truth"),
         "--database", str(root / "warehouse.duckdb"),
+        "--serving-dir", str(root / "serving"),
+        "--report-dir", str(root / "validation"),
         "--work-dir", str(root),
     ]  # fmt: skip
     first = subprocess.run(command, capture_output=True, text=True)

@@ -223,3 +223,29 @@ def test_killed_run_recovers_and_republishes_identical_marts(published, tmp_path
     assert after["release_id"] != before["release_id"]
     assert after["tables"] == before["tables"]
     assert after["sha256"] == before["sha256"]  # byte-identical Parquet marts
+
+
+def test_a_jump_in_the_marts_blocks_publication_until_accepted(published, tmp_path):
+    root = _clone(published, tmp_path / "clone")
+    serving = root / "serving"
+    before = _release(serving)
+    bigger = [*GENERATE]
+    bigger[1] = "400"  # five times the customers of the published run
+    result = subprocess.run(_pipeline(root, *bigger), capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "marts.distribution_vs_previous" in result.stdout
+    assert "--accept-distribution-change" in result.stderr
+    assert _release(serving) == before
+
+    accepted = subprocess.run(
+        _pipeline(root, "--skip-generate", "--accept-distribution-change"),
+        capture_output=True,
+        text=True,
+    )
+    assert accepted.returncode == 0, accepted.stdout[-3000:] + accepted.stderr[-3000:]
+    after = _release(serving)
+    assert after["release_id"] != before["release_id"]
+    assert (
+        after["tables"]["fct_customer_health_current"]
+        > 3 * (before["tables"]["fct_customer_health_current"])
+    )
