@@ -59,7 +59,9 @@ def _release_duckdb() -> None:
 
 def copy_project(destination: Path) -> Path:
     """Copy the dbt project (without virtualenv, build output or data) to `destination`."""
-    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "build", "data", "*.duckdb")
+    ignore = shutil.ignore_patterns(
+        ".venv*", ".git", "target", "logs", "build", "data", "exports", "*.duckdb"
+    )
     shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
     return destination
 
