@@ -15,6 +15,7 @@ import argparse
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
@@ -22,6 +23,9 @@ from chs.load import load_raw
 from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
+
+if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
+    from chs.validate import ValidationReport
 
 
 def _step(message: str) -> float:
@@ -33,7 +37,7 @@ def _done(started: float) -> None:
     print(f"    done in {time.monotonic() - started:.1f}s", flush=True)
 
 
-def _require(report: object, what: str) -> None:
+def _require(report: ValidationReport, what: str) -> None:
     """Stop the run, publication untouched, when a validation failed."""
     if not report.success:
         print(report.summary())
