@@ -1,5 +1,7 @@
-{#- The indicator families, in the order the marts show their sub-scores. -#}
+{#-
+    The indicator families, in the order the marts show their sub-scores:
+    the families of indicator_registry().
+-#}
 {% macro indicator_families() -%}
-    {{ return(['usage', 'support', 'surveys', 'billing', 'orders',
-        'commercial']) }}
+    {{ return(indicator_registry().keys() | list) }}
 {%- endmacro %}

@@ -1,16 +1,25 @@
--- The indicator catalogue and the indicator models name the same indicators.
+-- The indicator catalogue and the indicator registry (the family models'
+-- scored columns, macros/scoring/indicator_registry.sql) name the same
+-- indicators, each in the same family.
 with
 
 catalogue as (
-    select indicator_key from {{ ref('indicator_catalogue') }}
+    select
+        indicator_key,
+        family
+    from {{ ref('indicator_catalogue') }}
 ),
 
-computed as (
-    {%- for model, columns in indicator_columns().items() %}
+registered as (
+    {%- for family_name, family in indicator_registry().items() %}
     {%- set outer_loop = loop %}
-    {%- for column in columns %}
-    select '{{ column }}' as indicator_key
-    {%- if not (outer_loop.last and loop.last) %} union all{% endif %}
+    {%- for column in family.indicators %}
+    select
+        '{{ column }}' as indicator_key,
+        '{{ family_name }}' as family
+    {%- if not (outer_loop.last and loop.last) %}
+    union all
+    {%- endif %}
     {%- endfor %}
     {%- endfor %}
 ),
@@ -18,11 +27,16 @@ computed as (
 compared as (
     select
         catalogue.indicator_key as in_catalogue,
-        computed.indicator_key as in_models
+        registered.indicator_key as in_registry,
+        catalogue.family as catalogue_family,
+        registered.family as registry_family
     from catalogue
-    full outer join computed
-        on catalogue.indicator_key = computed.indicator_key
+    full outer join registered
+        on catalogue.indicator_key = registered.indicator_key
 )
 
 select * from compared
-where in_catalogue is null or in_models is null
+where
+    in_catalogue is null
+    or in_registry is null
+    or catalogue_family != registry_family

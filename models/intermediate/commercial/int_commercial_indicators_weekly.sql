@@ -105,8 +105,6 @@ final as (
     select
         customer_id,
         week_start,
-        {{ trailing_sum('upgrades', 26) }} as upgrades_180d,
-        {{ trailing_sum('downgrades', 26) }} as downgrades_180d,
         {{ trailing_sum('upgrades - downgrades', 26) }} as net_expansions_180d,
         {{ days_between('first_started_at', 'week_end') }} as tenure_days,
         sum(net_received) over (

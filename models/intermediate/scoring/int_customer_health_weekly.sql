@@ -1,36 +1,38 @@
 {#-
-    One row per customer per subscribed week: the computed health score (the
-    weighted mean of the indicators present, weights renormalised over them),
-    completeness (the share of the segment's weight that was present), family
-    sub-scores, and the band. Below the min_completeness setting the week is
-    not scored. Manual overrides are applied in the mart, on top of this.
+    One row per customer per subscribed week: the health score as shown.
+    computed_score is the weighted mean of the indicators present (weights
+    renormalised over them); completeness is the share of the segment's
+    weight that was present, and below the min_completeness setting the week
+    is not scored. A manual override in force (seeds/score_overrides.csv)
+    replaces the score and/or the band: health_score and health_band are
+    what customers see, computed_score and computed_band what the indicators
+    say. Bands come from int_score_band_ranges through in_band_range().
 -#}
 with
+
+customer_weeks as (
+    select * from {{ ref('int_customer_weeks') }}
+    where is_subscribed
+),
 
 indicator_scores as (
     select * from {{ ref('int_indicator_scores') }}
 ),
 
 settings as (
-    select * from {{ ref('score_settings') }}
-),
-
-bands as (
-    select * from {{ ref('score_bands') }}
+    select * from {{ ref('int_score_settings') }}
 ),
 
 band_ranges as (
-    select
-        band,
-        min_score,
-        lead(min_score) over (order by min_score) as next_min_score
-    from bands
+    select * from {{ ref('int_score_band_ranges') }}
 ),
 
-min_completeness as (
-    select cast(value as {{ type_double() }}) as min_completeness
-    from settings
-    where setting = 'min_completeness'
+overrides as (
+    select * from {{ ref('score_overrides') }}
+),
+
+score_model as (
+    select * from {{ ref('int_score_model_version') }}
 ),
 
 aggregated as (
@@ -55,48 +57,110 @@ scored as (
             coalesce(aggregated.present_weight, 0)
             / nullif(aggregated.total_weight, 0),
             9
-        ) as completeness,
-        round(
-            coalesce(aggregated.present_weight, 0)
-            / nullif(aggregated.total_weight, 0),
-            9
-        )
-        >= min_completeness.min_completeness
-        and aggregated.present_weight > 0 as is_scored
+        ) as completeness
     from aggregated
-    cross join min_completeness
 ),
 
 computed as (
     select
         scored.*,
+        scored.completeness >= settings.min_completeness
+        and scored.present_weight > 0 as is_scored,
         case
-            when scored.is_scored
+            when
+                scored.completeness >= settings.min_completeness
+                and scored.present_weight > 0
                 then
                     round(scored.weighted_score_sum / scored.present_weight, 6)
         end as computed_score
     from scored
+    cross join settings
 ),
 
-final as (
+overrides_in_force as (
+    -- An override counts from the week it was set in until it expires; when
+    -- two overlap, the one set last wins.
     select
-        computed.customer_id,
-        computed.week_start,
+        customer_weeks.customer_id,
+        customer_weeks.week_start,
+        overrides.override_score,
+        overrides.override_band,
+        overrides.reason,
+        overrides.set_by,
+        overrides.expires_on,
+        row_number() over (
+            partition by customer_weeks.customer_id, customer_weeks.week_start
+            order by overrides.set_on desc, overrides.reason asc
+        ) as recency
+    from customer_weeks
+    inner join overrides
+        on
+            customer_weeks.customer_id = overrides.customer_id
+            and customer_weeks.week_end > overrides.set_on
+            and customer_weeks.week_start <= overrides.expires_on
+),
+
+overridden as (
+    select
+        customer_weeks.*,
         computed.computed_score,
-        coalesce(band_ranges.band, 'not_scored') as computed_band,
         computed.completeness,
         computed.is_scored,
         computed.present_weight,
         computed.indicators_present,
-        {{ family_score_columns('computed') }}
-    from computed
-    left join band_ranges
+        {{ family_score_columns('computed') }},
+        overrides_in_force.override_band,
+        overrides_in_force.reason as override_reason,
+        overrides_in_force.set_by as override_set_by,
+        overrides_in_force.expires_on as override_expires_on,
+        overrides_in_force.customer_id is not null as is_overridden,
+        coalesce(overrides_in_force.override_score, computed.computed_score)
+            as health_score
+    from customer_weeks
+    left join computed
         on
-            computed.computed_score >= band_ranges.min_score
-            and (
-                band_ranges.next_min_score is null
-                or computed.computed_score < band_ranges.next_min_score
-            )
+            customer_weeks.customer_id = computed.customer_id
+            and customer_weeks.week_start = computed.week_start
+    left join overrides_in_force
+        on
+            customer_weeks.customer_id = overrides_in_force.customer_id
+            and customer_weeks.week_start = overrides_in_force.week_start
+            and overrides_in_force.recency = 1
+),
+
+final as (
+    select
+        overridden.customer_id,
+        overridden.week_start,
+        overridden.week_end,
+        overridden.segment,
+        overridden.business_type,
+        overridden.plan_name,
+        overridden.currency,
+        score_model.score_model_version,
+        overridden.health_score,
+        coalesce(overridden.override_band, shown_band.band, 'not_scored')
+            as health_band,
+        overridden.computed_score,
+        coalesce(computed_band.band, 'not_scored') as computed_band,
+        overridden.completeness,
+        {{ family_score_columns('overridden') }},
+        overridden.override_reason,
+        overridden.override_set_by,
+        overridden.override_expires_on,
+        overridden.indicators_present,
+        overridden.present_weight,
+        overridden.seats,
+        overridden.mrr_amount,
+        overridden.is_scored,
+        overridden.is_overridden,
+        overridden.is_latest_week
+    from overridden
+    cross join score_model
+    left join band_ranges as shown_band
+        on {{ in_band_range('overridden.health_score', 'shown_band') }}
+    left join band_ranges as computed_band
+        on {{ in_band_range('overridden.computed_score', 'computed_band') }}
 )
 
 select * from final

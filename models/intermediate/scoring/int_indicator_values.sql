@@ -1,7 +1,8 @@
 {#-
     One row per customer per subscribed week per indicator: the raw value
     (null when the indicator does not apply or has no data; see
-    when_missing in seeds/indicator_catalogue.csv).
+    when_missing in seeds/indicator_catalogue.csv). The indicators are the
+    scored columns of the family models named in indicator_registry().
 -#}
 with
 
@@ -10,16 +11,17 @@ grid as (
     where is_subscribed
 ),
 
-{% for model in indicator_columns() %}
-{{ model }} as (
-    select * from {{ ref(model) }}
+{% for family in indicator_registry().values() %}
+{{ family.model }} as (
+    select * from {{ ref(family.model) }}
 ),
 
 {% endfor %}
 unpivoted as (
-    {%- for model, columns in indicator_columns().items() %}
+    {%- for family in indicator_registry().values() %}
+    {%- set model = family.model %}
     {%- set outer_loop = loop %}
-    {%- for column in columns %}
+    {%- for column in family.indicators %}
     select
         grid.customer_id,
         grid.week_start,

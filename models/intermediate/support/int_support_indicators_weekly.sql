@@ -126,7 +126,6 @@ final as (
         oldest_open_ticket_days,
         median_resolution_hours_90d,
         escalated_tickets_90d,
-        tickets_90d,
         case
             when seats > 0 then tickets_90d * 10.0 / seats
         end as tickets_90d_per_10_seats,

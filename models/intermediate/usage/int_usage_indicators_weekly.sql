@@ -135,8 +135,7 @@ final as (
         {{ days_between('last_event_at', 'week_end') }}
             as days_since_last_activity,
         {{ days_between('last_key_feature_at', 'week_end') }}
-            as days_since_key_feature_use,
-        events_28d
+            as days_since_key_feature_use
     from windowed
 )
 

@@ -8,7 +8,7 @@
 with
 
 weekly as (
-    select * from {{ ref('fct_customer_health_weekly') }}
+    select * from {{ ref('int_customer_health_weekly') }}
 ),
 
 customers as (

@@ -6,11 +6,11 @@
 with
 
 trends as (
-    select * from {{ ref('fct_customer_health_trends') }}
+    select * from {{ ref('int_customer_health_trends') }}
 ),
 
 weekly as (
-    select * from {{ ref('fct_customer_health_weekly') }}
+    select * from {{ ref('int_customer_health_weekly') }}
 ),
 
 movements as (

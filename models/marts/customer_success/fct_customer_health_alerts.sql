@@ -1,26 +1,23 @@
 {#-
     One row per alert: a rule of seeds/alert_rules.csv whose condition became
-    true for a customer. Dedupe rule: an alert is raised once per occurrence,
-    in the first week of each run of consecutive subscribed weeks in which
-    the condition holds; it is raised again only after a week in which the
-    condition did not hold. (For entered_red that means: on entering the
-    band, not every week spent in it.) Each alert carries what a CRM or
-    e-mail tool needs on its own: the customer's owner, the score and its
-    drivers, ARR at risk and the recommended playbook. alert_id is stable
-    across rebuilds (customer, rule, week), so receivers can dedupe.
+    true for a customer (raised once per occurrence, see int_alerts_raised).
+    Each alert carries what a CRM or e-mail tool needs on its own: the
+    customer's owner, the score and its drivers, ARR at risk and the
+    recommended playbook. alert_id is stable across rebuilds (customer, rule,
+    week), so receivers can dedupe.
 -#}
 with
 
-conditions as (
-    select * from {{ ref('int_alert_conditions') }}
+raised as (
+    select * from {{ ref('int_alerts_raised') }}
 ),
 
 trends as (
-    select * from {{ ref('fct_customer_health_trends') }}
+    select * from {{ ref('int_customer_health_trends') }}
 ),
 
 weekly as (
-    select * from {{ ref('fct_customer_health_weekly') }}
+    select * from {{ ref('int_customer_health_weekly') }}
 ),
 
 customers as (
@@ -33,27 +30,6 @@ rules as (
 
 playbooks as (
     select * from {{ ref('playbooks') }}
-),
-
-onsets as (
-    select
-        customer_id,
-        week_start,
-        rule_key,
-        is_met,
-        lag(is_met) over (
-            partition by customer_id, rule_key order by week_start
-        ) as was_met
-    from conditions
-),
-
-raised as (
-    select
-        customer_id,
-        week_start,
-        rule_key
-    from onsets
-    where is_met and not coalesce(was_met, false)
 ),
 
 final as (

@@ -7,11 +7,11 @@
 with
 
 weekly as (
-    select * from {{ ref('fct_customer_health_weekly') }}
+    select * from {{ ref('int_customer_health_weekly') }}
 ),
 
 trends as (
-    select * from {{ ref('fct_customer_health_trends') }}
+    select * from {{ ref('int_customer_health_trends') }}
 ),
 
 customer_weeks as (

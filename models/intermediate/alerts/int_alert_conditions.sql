@@ -6,7 +6,7 @@
 with
 
 trends as (
-    select * from {{ ref('fct_customer_health_trends') }}
+    select * from {{ ref('int_customer_health_trends') }}
 ),
 
 usage_indicators as (
