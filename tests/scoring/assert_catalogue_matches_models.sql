@@ -6,7 +6,7 @@ with
 catalogue as (
     select
         indicator_key,
-        family
+        family as catalogue_family
     from {{ ref('indicator_catalogue') }}
 ),
 
@@ -16,7 +16,7 @@ registered as (
     {%- for column in family.indicators %}
     select
         '{{ column }}' as indicator_key,
-        '{{ family_name }}' as family
+        '{{ family_name }}' as registry_family
     {%- if not (outer_loop.last and loop.last) %}
     union all
     {%- endif %}
@@ -28,8 +28,8 @@ compared as (
     select
         catalogue.indicator_key as in_catalogue,
         registered.indicator_key as in_registry,
-        catalogue.family as catalogue_family,
-        registered.family as registry_family
+        catalogue.catalogue_family,
+        registered.registry_family
     from catalogue
     full outer join registered
         on catalogue.indicator_key = registered.indicator_key

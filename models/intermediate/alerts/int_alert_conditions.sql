@@ -45,21 +45,13 @@ weekly_facts as (
         champions.champion_user_id
     from trends
     left join usage_indicators
-        on
-            trends.customer_id = usage_indicators.customer_id
-            and trends.week_start = usage_indicators.week_start
+        on {{ same_customer_week('trends', 'usage_indicators') }}
     left join billing_indicators
-        on
-            trends.customer_id = billing_indicators.customer_id
-            and trends.week_start = billing_indicators.week_start
+        on {{ same_customer_week('trends', 'billing_indicators') }}
     left join survey_indicators
-        on
-            trends.customer_id = survey_indicators.customer_id
-            and trends.week_start = survey_indicators.week_start
+        on {{ same_customer_week('trends', 'survey_indicators') }}
     left join champions
-        on
-            trends.customer_id = champions.customer_id
-            and trends.week_start = champions.week_start
+        on {{ same_customer_week('trends', 'champions') }}
 ),
 
 final as (

@@ -68,17 +68,11 @@ joined as (
         coalesce(overdue_at_week_end.days_overdue, 0) as days_overdue
     from grid
     left join failed_per_week
-        on
-            grid.customer_id = failed_per_week.customer_id
-            and grid.week_start = failed_per_week.week_start
+        on {{ same_customer_week('grid', 'failed_per_week') }}
     left join late_per_week
-        on
-            grid.customer_id = late_per_week.customer_id
-            and grid.week_start = late_per_week.week_start
+        on {{ same_customer_week('grid', 'late_per_week') }}
     left join overdue_at_week_end
-        on
-            grid.customer_id = overdue_at_week_end.customer_id
-            and grid.week_start = overdue_at_week_end.week_start
+        on {{ same_customer_week('grid', 'overdue_at_week_end') }}
 ),
 
 final as (

@@ -90,13 +90,9 @@ joined as (
         coalesce(revenue_per_week.net_received, 0) as net_received
     from grid
     left join changes_per_week
-        on
-            grid.customer_id = changes_per_week.customer_id
-            and grid.week_start = changes_per_week.week_start
+        on {{ same_customer_week('grid', 'changes_per_week') }}
     left join revenue_per_week
-        on
-            grid.customer_id = revenue_per_week.customer_id
-            and grid.week_start = revenue_per_week.week_start
+        on {{ same_customer_week('grid', 'revenue_per_week') }}
     left join returns
         on grid.customer_id = returns.customer_id
 ),

@@ -121,8 +121,7 @@ final as (
     from grid
     left join periods_in_weeks
         on
-            grid.customer_id = periods_in_weeks.customer_id
-            and grid.week_start = periods_in_weeks.week_start
+            {{ same_customer_week('grid', 'periods_in_weeks') }}
             and periods_in_weeks.recency = 1
 )
 

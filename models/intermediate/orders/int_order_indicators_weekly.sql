@@ -37,9 +37,7 @@ joined as (
         coalesce(completed_per_week.order_value, 0) as order_value
     from grid
     left join completed_per_week
-        on
-            grid.customer_id = completed_per_week.customer_id
-            and grid.week_start = completed_per_week.week_start
+        on {{ same_customer_week('grid', 'completed_per_week') }}
 ),
 
 windowed as (

@@ -118,13 +118,10 @@ overridden as (
             as health_score
     from customer_weeks
     left join computed
-        on
-            customer_weeks.customer_id = computed.customer_id
-            and customer_weeks.week_start = computed.week_start
+        on {{ same_customer_week('customer_weeks', 'computed') }}
     left join overrides_in_force
         on
-            customer_weeks.customer_id = overrides_in_force.customer_id
-            and customer_weeks.week_start = overrides_in_force.week_start
+            {{ same_customer_week('customer_weeks', 'overrides_in_force') }}
             and overrides_in_force.recency = 1
 ),
 

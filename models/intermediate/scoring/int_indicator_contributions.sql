@@ -48,9 +48,7 @@ final as (
         indicator_scores.normalised_score is not null as is_present
     from indicator_scores
     inner join scores
-        on
-            indicator_scores.customer_id = scores.customer_id
-            and indicator_scores.week_start = scores.week_start
+        on {{ same_customer_week('indicator_scores', 'scores') }}
 )
 
 select * from final

@@ -77,8 +77,7 @@ final as (
     from configured
     left join percentile_scored
         on
-            configured.customer_id = percentile_scored.customer_id
-            and configured.week_start = percentile_scored.week_start
+            {{ same_customer_week('configured', 'percentile_scored') }}
             and configured.indicator_key = percentile_scored.indicator_key
 )
 

@@ -30,9 +30,7 @@ unpivoted as (
         cast({{ model }}.{{ column }} as {{ type_double() }}) as raw_value
     from grid
     inner join {{ model }}
-        on
-            grid.customer_id = {{ model }}.customer_id
-            and grid.week_start = {{ model }}.week_start
+        on {{ same_customer_week('grid', model) }}
     {%- if not (outer_loop.last and loop.last) %}
     union all
     {%- endif %}

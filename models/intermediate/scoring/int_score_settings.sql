@@ -3,29 +3,29 @@
     column per setting. Models read their settings from here instead of
     pivoting the key/value seed themselves.
 -#}
-{%- set setting_names = [
-    'min_completeness',
-    'trend_improving_slope',
-    'trend_declining_slope',
-    'declining_week_points',
-] %}
-
 with
 
 settings as (
-    select * from {{ ref('score_settings') }}
+    select
+        setting,
+        cast(value as {{ type_double() }}) as setting_value
+    from {{ ref('score_settings') }}
 ),
 
 final as (
     select
-        {%- for setting_name in setting_names %}
         max(
-            case
-                when setting = '{{ setting_name }}'
-                    then cast(value as {{ type_double() }})
-            end
-        ) as {{ setting_name }}{{ ',' if not loop.last }}
-        {%- endfor %}
+            case when setting = 'min_completeness' then setting_value end
+        ) as min_completeness,
+        max(
+            case when setting = 'trend_improving_slope' then setting_value end
+        ) as trend_improving_slope,
+        max(
+            case when setting = 'trend_declining_slope' then setting_value end
+        ) as trend_declining_slope,
+        max(
+            case when setting = 'declining_week_points' then setting_value end
+        ) as declining_week_points
     from settings
 )
 

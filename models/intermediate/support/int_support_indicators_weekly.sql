@@ -88,21 +88,13 @@ joined as (
             as oldest_open_ticket_days
     from grid
     left join opened_per_week
-        on
-            grid.customer_id = opened_per_week.customer_id
-            and grid.week_start = opened_per_week.week_start
+        on {{ same_customer_week('grid', 'opened_per_week') }}
     left join rated_per_week
-        on
-            grid.customer_id = rated_per_week.customer_id
-            and grid.week_start = rated_per_week.week_start
+        on {{ same_customer_week('grid', 'rated_per_week') }}
     left join open_at_week_end
-        on
-            grid.customer_id = open_at_week_end.customer_id
-            and grid.week_start = open_at_week_end.week_start
+        on {{ same_customer_week('grid', 'open_at_week_end') }}
     left join resolution_in_trailing_90d
-        on
-            grid.customer_id = resolution_in_trailing_90d.customer_id
-            and grid.week_start = resolution_in_trailing_90d.week_start
+        on {{ same_customer_week('grid', 'resolution_in_trailing_90d') }}
 ),
 
 windowed as (

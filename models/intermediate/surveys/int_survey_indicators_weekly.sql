@@ -60,13 +60,10 @@ joined as (
     from grid
     left join nps_answers
         on
-            grid.customer_id = nps_answers.customer_id
-            and grid.week_start = nps_answers.week_start
+            {{ same_customer_week('grid', 'nps_answers') }}
             and nps_answers.recency_in_week = 1
     left join csat_per_week
-        on
-            grid.customer_id = csat_per_week.customer_id
-            and grid.week_start = csat_per_week.week_start
+        on {{ same_customer_week('grid', 'csat_per_week') }}
 ),
 
 grouped as (

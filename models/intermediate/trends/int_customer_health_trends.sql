@@ -192,14 +192,12 @@ final as (
     cross join settings
     left join ranked_drivers as negative
         on
-            declining_runs.customer_id = negative.customer_id
-            and declining_runs.week_start = negative.week_start
+            {{ same_customer_week('declining_runs', 'negative') }}
             and negative.negative_rank = 1
             and negative.contribution_change < 0
     left join ranked_drivers as positive
         on
-            declining_runs.customer_id = positive.customer_id
-            and declining_runs.week_start = positive.week_start
+            {{ same_customer_week('declining_runs', 'positive') }}
             and positive.positive_rank = 1
             and positive.contribution_change > 0
 )

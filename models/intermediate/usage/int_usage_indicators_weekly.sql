@@ -67,21 +67,13 @@ joined as (
         coalesce(key_feature_deltas.delta, 0) as key_feature_delta
     from grid
     left join customer_weeks
-        on
-            grid.customer_id = customer_weeks.customer_id
-            and grid.week_start = customer_weeks.week_start
+        on {{ same_customer_week('grid', 'customer_weeks') }}
     left join user_deltas
-        on
-            grid.customer_id = user_deltas.customer_id
-            and grid.week_start = user_deltas.week_start
+        on {{ same_customer_week('grid', 'user_deltas') }}
     left join feature_deltas
-        on
-            grid.customer_id = feature_deltas.customer_id
-            and grid.week_start = feature_deltas.week_start
+        on {{ same_customer_week('grid', 'feature_deltas') }}
     left join key_feature_deltas
-        on
-            grid.customer_id = key_feature_deltas.customer_id
-            and grid.week_start = key_feature_deltas.week_start
+        on {{ same_customer_week('grid', 'key_feature_deltas') }}
 ),
 
 windowed as (

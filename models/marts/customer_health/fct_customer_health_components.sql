@@ -7,6 +7,23 @@ with
 
 contributions as (
     select * from {{ ref('int_indicator_contributions') }}
+),
+
+final as (
+    select
+        contributions.customer_id,
+        contributions.week_start,
+        contributions.indicator_key,
+        contributions.family,
+        contributions.score_model_version,
+        contributions.normalisation_method,
+        contributions.raw_value,
+        contributions.normalised_score,
+        contributions.weight,
+        contributions.effective_weight,
+        contributions.contribution,
+        contributions.is_present
+    from contributions
 )
 
-select * from contributions
+select * from final

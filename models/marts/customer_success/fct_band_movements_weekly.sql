@@ -22,9 +22,7 @@ movements as (
         weekly.mrr_amount * 12 as arr
     from trends
     inner join weekly
-        on
-            trends.customer_id = weekly.customer_id
-            and trends.week_start = weekly.week_start
+        on {{ same_customer_week('trends', 'weekly') }}
     where trends.previous_band is not null
 ),
 

@@ -74,13 +74,9 @@ final as (
     inner join playbooks
         on rules.playbook_key = playbooks.playbook_key
     inner join weekly
-        on
-            raised.customer_id = weekly.customer_id
-            and raised.week_start = weekly.week_start
+        on {{ same_customer_week('raised', 'weekly') }}
     inner join trends
-        on
-            raised.customer_id = trends.customer_id
-            and raised.week_start = trends.week_start
+        on {{ same_customer_week('raised', 'trends') }}
     inner join customers
         on raised.customer_id = customers.customer_id
 )

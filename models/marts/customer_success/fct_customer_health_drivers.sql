@@ -8,6 +8,21 @@ with
 
 drivers as (
     select * from {{ ref('int_customer_health_drivers') }}
+),
+
+final as (
+    select
+        drivers.customer_id,
+        drivers.week_start,
+        drivers.indicator_key,
+        drivers.family,
+        drivers.raw_value,
+        drivers.previous_raw_value,
+        drivers.contribution,
+        drivers.previous_contribution,
+        drivers.contribution_change,
+        drivers.driver_text
+    from drivers
 )
 
-select * from drivers
+select * from final

@@ -30,9 +30,7 @@ customer_weeks as (
         end as entered_band
     from weekly
     inner join trends
-        on
-            weekly.customer_id = trends.customer_id
-            and weekly.week_start = trends.week_start
+        on {{ same_customer_week('weekly', 'trends') }}
 ),
 
 aggregated as (
