@@ -49,6 +49,7 @@ lint: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses
+	$(BIN)/python scripts/lint_macros.py
 
 format: setup
 	$(BIN)/ruff format scripts tests

@@ -8,6 +8,7 @@
 {%- endmacro %}
 
 {% macro default__to_utc_timestamp(expression) -%}
-    {#- A plain cast to timestamp would drop the offset; go through timestamptz. -#}
+    {#- A plain cast to timestamp would drop the offset: go through
+        timestamptz. -#}
     (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}

@@ -16,10 +16,11 @@
             case when {{ direction }} = 'lower_is_better' then -1 else 1 end
             * (
                 100.0 * (
-                    rank() over (
-                        partition by {{ partition }}, {{ present }}
-                        order by {{ value }}
-                    )
+                    rank()
+                        over (
+                            partition by {{ partition }}, {{ present }}
+                            order by {{ value }}
+                        )
                     - 1
                     + (
                         count(*) over (

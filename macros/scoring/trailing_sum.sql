@@ -9,6 +9,8 @@
         partition by customer_id
         order by week_start
         rows between {{ weeks + offset_weeks - 1 }} preceding
-        and {% if offset_weeks == 0 %}current row{% else %}{{ offset_weeks }} preceding{% endif %}
+        {%- if offset_weeks == 0 %} and current row
+        {%- else %} and {{ offset_weeks }} preceding
+        {%- endif %}
     )
 {%- endmacro %}

@@ -7,20 +7,25 @@
 with
 
 reasons as (
-    select quarantine_reason from {{ ref('quarantine_reasons') }}
+    select quarantine_reason
+    from {{ ref('quarantine_reasons') }}
 ),
 
 checked as (
-    select
-        model.*
-    from {{ model }} as model
+    select tested.*
+    from {{ model }} as tested
     left join reasons
-        on model.quarantine_reason = reasons.quarantine_reason
+        on tested.quarantine_reason = reasons.quarantine_reason
     where
-        (model.row_status = 'quarantined') != (model.quarantine_reason is not null)
-        or (model.quarantine_reason is null) != (model.quarantine_column is null)
-        or (model.quarantine_reason is not null and reasons.quarantine_reason is null)
-        or model.row_status not in ('staged', 'quarantined', 'duplicate')
+        (tested.row_status = 'quarantined')
+        != (tested.quarantine_reason is not null)
+        or (tested.quarantine_reason is null)
+        != (tested.quarantine_column is null)
+        or (
+            tested.quarantine_reason is not null
+            and reasons.quarantine_reason is null
+        )
+        or tested.row_status not in ('staged', 'quarantined', 'duplicate')
 )
 
 select * from checked
