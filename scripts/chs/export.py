@@ -60,6 +60,25 @@ def export_alerts(
     if lookback_weeks < 1:
         raise UserError("--lookback-weeks must be at least 1")
     now = (now or datetime.now(UTC)).replace(microsecond=0)
+    alerts = _recent_alerts(database, lookback_weeks)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sent = _read_ledger(out_dir)
+    new = [alert for alert in alerts if alert["alert_id"] not in sent]
+    if not new:
+        return []
+    exported_at = now.isoformat()
+    records = [
+        {key: _jsonable(value) for key, value in alert.items()} | {"exported_at": exported_at}
+        for alert in new
+    ]
+    base = out_dir / f"alerts-{now.strftime('%Y%m%dT%H%M%SZ')}"
+    _write_files(base, records)
+    _append_to_ledger(out_dir, records, exported_at, base.name)
+    return records
+
+
+def _recent_alerts(database: Path, lookback_weeks: int) -> list[dict]:
+    """The alerts of the latest `lookback_weeks` weeks of the mart's history, in a stable order."""
     with duckdb.connect(str(database), read_only=True) as con:
         try:
             cursor = con.execute(
@@ -72,27 +91,21 @@ def export_alerts(
         except duckdb.CatalogException:
             raise UserError(f"{database}: no alerts mart (run dbt build first)") from None
         columns = [d[0] for d in cursor.description]
-        alerts = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sent = _read_ledger(out_dir)
-    new = [alert for alert in alerts if alert["alert_id"] not in sent]
-    if not new:
-        return []
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    exported_at = now.isoformat()
-    records = [
-        {key: _jsonable(value) for key, value in alert.items()} | {"exported_at": exported_at}
-        for alert in new
-    ]
-    base = out_dir / f"alerts-{stamp}"
-    fields = list(records[0])
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _write_files(base: Path, records: list[dict]) -> None:
+    """<base>.jsonl and <base>.csv, each written under a temporary name and renamed."""
     lines = [json.dumps(record, ensure_ascii=False, sort_keys=False) for record in records]
     _write_atomically(base.with_suffix(".jsonl"), "\n".join(lines) + "\n")
     table = io.StringIO()
-    writer = csv.DictWriter(table, fieldnames=fields)
+    writer = csv.DictWriter(table, fieldnames=list(records[0]))
     writer.writeheader()
     writer.writerows(records)
     _write_atomically(base.with_suffix(".csv"), table.getvalue())
+
+
+def _append_to_ledger(out_dir: Path, records: list[dict], exported_at: str, file: str) -> None:
     ledger = out_dir / LEDGER
     is_new_ledger = not ledger.exists()
     with ledger.open("a", newline="") as handle:
@@ -101,11 +114,10 @@ def export_alerts(
             writer.writeheader()
         for record in records:
             writer.writerow(
-                {"alert_id": record["alert_id"], "exported_at": exported_at, "file": base.name}
+                {"alert_id": record["alert_id"], "exported_at": exported_at, "file": file}
             )
         handle.flush()
         os.fsync(handle.fileno())
-    return records
 
 
 def main(argv: list[str] | None = None) -> int:
