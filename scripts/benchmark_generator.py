@@ -14,15 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chs.generator import DEFAULT_END, DEFAULT_START, GeneratorError, generate
+from chs.raw_tables import RAW_TABLES
 
-from generate_data import (  # noqa: E402
-    DEFAULT_END,
-    DEFAULT_START,
-    RAW_TABLES,
-    GeneratorError,
-    generate,
-)
+RAW_NAMES = {spec.table for spec in RAW_TABLES}
 
 
 def _peak_rss_mib() -> float:
@@ -46,7 +41,7 @@ def run(args: argparse.Namespace, out: Path) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Benchmark scripts/generate_data.py.")
+    p = argparse.ArgumentParser(description="Benchmark the raw-data generator (chs.generator).")
     p.add_argument("--customers", type=int, default=100_000, help="customers (default 100000)")
     p.add_argument("--start", default=DEFAULT_START, help=f"first day ({DEFAULT_START})")
     p.add_argument("--end", default=DEFAULT_END, help=f"last day ({DEFAULT_END})")
@@ -71,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seconds = time.perf_counter() - t0
 
-    raw_total = sum(v for k, v in counts.items() if k in RAW_TABLES)
+    raw_total = sum(v for k, v in counts.items() if k in RAW_NAMES)
     print(f"customers          {args.customers:>14,}")
     print(f"period             {args.start} .. {args.end}")
     for name, rows in counts.items():
-        kind = "raw" if name in RAW_TABLES else "truth"
+        kind = "raw" if name in RAW_NAMES else "truth"
         print(f"{name:<18} {rows:>14,}  ({kind})")
     print(f"raw rows total     {raw_total:>14,}")
     print(f"parquet size       {size / 2**20:>14,.1f} MiB")

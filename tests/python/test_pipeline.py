@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from chs.export import export_alerts
 from chs.raw_tables import RAW_TABLES
-from export_alerts import export_alerts
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
