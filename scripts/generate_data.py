@@ -8,10 +8,7 @@ The generator is the package chs.generator; see docs/raw_data.md for the options
 from __future__ import annotations
 
 from chs.errors import run_cli
-from chs.generator import GeneratorError, generate, main
-
-# scripts/run_pipeline.py imports these two from here
-__all__ = ["GeneratorError", "generate", "main"]
+from chs.generator import main
 
 if __name__ == "__main__":
     run_cli(main)

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     if not args.skip_generate:
-        from generate_data import GeneratorError, generate  # only this step needs numpy
+        from chs.generator import GeneratorError, generate  # only this step needs numpy
 
         started = _step(
             f"generating {args.customers:,} customers {args.start} .. {args.end}"
