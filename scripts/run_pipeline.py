@@ -25,7 +25,7 @@ from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
 
 if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
-    from chs.validate import ValidationReport
+    from chs.validation import ValidationReport
 
 
 def _step(message: str) -> float:
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dbt(["source", "freshness"], target, quiet=True)
     _done(started)
 
-    from chs.validate import validate_marts, validate_raw  # Great Expectations is slow to import
+    from chs.validation import validate_marts, validate_raw  # Great Expectations is slow to import
 
     started = _step(f"validating raw data (Great Expectations; reports in {args.report_dir})")
     _require(validate_raw(args.database, args.report_dir), "raw data")

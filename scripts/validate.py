@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.previous is not None and args.stage != "marts":
         parser.error("--previous applies to the marts only")
 
-    from chs.validate import validate_marts, validate_raw  # Great Expectations is slow to import
+    from chs.validation import validate_marts, validate_raw  # Great Expectations is slow to import
 
     def progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)

@@ -1,4 +1,4 @@
-"""Great Expectations gates (scripts/chs/validate.py) on a warehouse built by the real pipeline.
+"""Great Expectations gates (scripts/chs/validation/) on a warehouse built by the real pipeline.
 
 The pipeline runs once for the module on a small generated company; every other case is a
 copy of its DuckDB file with one thing broken on purpose.
@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from chs.errors import UserError
-from chs.validate import TIMESTAMP_PATTERN, ValidationReport, validate_marts, validate_raw
+from chs.validation import ValidationReport, validate_marts, validate_raw
+from chs.validation.raw import TIMESTAMP_PATTERN
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK_ROWS = 5000  # small, so the larger tables are validated in several chunks
