@@ -10,6 +10,7 @@ dbt test makes.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from chs.errors import UserError
+from chs.raw_tables import RAW_TABLES
+from chs.registry import category_spellings
 from chs.validation import ValidationReport, validate_marts, validate_raw
-from chs.validation.raw import TIMESTAMP_PATTERN
+from chs.validation.raw import RAW_CATEGORIES, TIMESTAMP_PATTERN, standardised
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK_ROWS = 5000  # small, so the larger tables are validated in several chunks
@@ -145,6 +148,49 @@ def test_raw_mostly_is_decided_on_the_whole_table_not_per_chunk(warehouse, tmp_p
     # Counts are added up over the chunks: exactly what DuckDB counts over the table.
     assert regex.result["result"]["unexpected_count"] == bad
     assert regex.result["result"]["element_count"] == rows
+
+
+def test_raw_categories_are_read_as_staging_reads_them_from_the_seed(warehouse, tmp_path):
+    # Every business_type in another spelling (staging matches lower(trim(value))), and most
+    # segments a value seeds/category_aliases.csv does not know.
+    broken = _broken_copy(
+        warehouse,
+        tmp_path / "w.duckdb",
+        "update raw.crm_customers set business_type = ' ' || upper(business_type) || '  '",
+        "update raw.crm_customers set segment = 'Platinum' where _row_id % 10 <> 0",
+    )
+    report = validate_raw(broken, tmp_path / "reports", chunk_rows=CHUNK_ROWS)
+
+    assert _failures(report) == [
+        ("raw.crm_customers", "rows", "expect_column_values_to_be_in_set", "lower(trim(segment))")
+    ]
+    assert "e.g. platinum" in report.summary()
+
+    # The seed is the only list of spellings: adding one there is all the raw gate needs.
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    with (project / "seeds" / "category_aliases.csv").open("a") as handle:
+        handle.write("segment,platinum,enterprise\n")
+    report = validate_raw(broken, tmp_path / "reports", chunk_rows=CHUNK_ROWS, project_dir=project)
+    assert report.success, report.summary()
+
+
+def test_raw_categories_are_wired_to_the_seed_categories_staging_joins():
+    """RAW_CATEGORIES names, per raw column, the category its base model joins the seed with."""
+    joined: dict[str, dict[str, str]] = {}
+    for path in (ROOT / "models" / "staging").glob("**/*.sql"):
+        sql = path.read_text()
+        joins = re.findall(r"category_alias_join\(\s*'(\w+)'\s*,\s*'(\w+)'", sql)
+        if joins:
+            (source, table) = re.findall(r"source\(\s*'(\w+)'\s*,\s*'(\w+)'", sql)[0]
+            joined.setdefault(f"{source}_{table}", {}).update(joins)
+    assert joined == RAW_CATEGORIES
+    columns = {spec.relation: spec.columns for spec in RAW_TABLES}
+    categories = category_spellings()
+    for relation, wired in RAW_CATEGORIES.items():
+        assert set(wired) <= set(columns[relation])
+        assert set(wired.values()) <= set(categories)
+    assert standardised("segment") == "lower(trim(segment))"
 
 
 def test_marts_validation_passes_and_matches_itself_as_previous_run(warehouse, tmp_path):

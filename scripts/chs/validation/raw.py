@@ -14,8 +14,11 @@ from pathlib import Path
 
 import great_expectations.expectations as gxe
 
+from chs.dbt import PROJECT_DIR
+from chs.errors import UserError
 from chs.load import REQUIRED_NON_EMPTY
 from chs.raw_tables import LOADER_COLUMNS, RAW_TABLES, RawTable
+from chs.registry import category_spellings
 from chs.validation.checks import (
     FRAME_LIMIT,
     Check,
@@ -33,8 +36,7 @@ from chs.validation.runner import CHUNK_ROWS, Connection, Progress, existing_col
 MAX_NULL_SHARE = 0.1  # key columns: at most this share missing (null or '')
 MAX_UNPARSEABLE_SHARE = 0.1  # numeric columns delivered as text: share that is not a number
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$"
-COUNTRY_CODES = ("US", "DE", "GB", "FR", "NL", "ES", "SE", "CA", "BR", "IN", "JP", "AU")
-CURRENCIES = ("EUR", "GBP", "USD")
+CATEGORY_MOSTLY = 0.95  # categorical columns: share of values that must be a known spelling
 
 # Numeric columns with a range: (min, max, mostly). Bounds include the out-of-range values the
 # generator injects as dirt (staging quarantines them); `mostly` bounds how many may miss.
@@ -45,41 +47,23 @@ RAW_RANGES: dict[str, dict[str, tuple[float | None, float | None, float]]] = {
     "shop_orders": {"amount": (0, None, 0.9)},
     "surveys_survey_responses": {"score": (-1, 11, 0.95)},
 }
-# Categorical columns: allowed values as the source systems spell them, and `mostly`
-# (spelling variants such as ' DE' or 'SCALE ' are dirt that staging standardises).
-RAW_ALLOWED: dict[str, dict[str, tuple[tuple[str, ...], float]]] = {
-    "crm_customers": {
-        "segment": (("SMB", "Mid-Market", "Enterprise"), 0.9),
-        "business_type": (("saas", "webshop"), 0.9),
-        "country_code": (COUNTRY_CODES, 0.9),
-    },
-    "billing_subscriptions": {
-        "plan_name": (("starter", "growth", "scale", "enterprise"), 0.9),
-        "currency": (CURRENCIES, 0.95),
-        "change_type": (("new", "renewal", "upgrade", "downgrade"), 0.95),
-    },
-    "billing_invoices": {
-        "currency": (CURRENCIES, 0.95),
-        "invoice_status": (("paid", "open", "void"), 0.95),
-    },
-    "billing_payments": {
-        "currency": (CURRENCIES, 0.95),
-        "payment_status": (("succeeded", "failed", "refunded"), 0.95),
-    },
+# Categorical columns and the category of seeds/category_aliases.csv staging joins each with
+# (category_alias_join in models/staging/*/base/*.sql). The accepted spellings are read from
+# the seed; a test checks this wiring against the base models. Columns staging checks with a
+# rule in SQL instead (country_code: two letters; currency: three) have no check here: the
+# rule lives in the `checks` list of their base model, and staging quarantines what breaks it.
+RAW_CATEGORIES: dict[str, dict[str, str]] = {
+    "crm_customers": {"segment": "segment", "business_type": "business_type"},
+    "billing_subscriptions": {"plan_name": "plan", "change_type": "subscription_change"},
+    "billing_invoices": {"invoice_status": "invoice_status"},
+    "billing_payments": {"payment_status": "payment_status"},
     "support_tickets": {
-        "priority": (("low", "normal", "high", "urgent"), 0.9),
-        "ticket_status": (("open", "pending", "solved", "closed"), 0.95),
-        "channel": (("email", "chat", "phone", "portal"), 0.9),
+        "priority": "ticket_priority",
+        "ticket_status": "ticket_status",
+        "channel": "ticket_channel",
     },
-    "shop_orders": {
-        "order_type": (("goods", "add_on"), 0.95),
-        "order_status": (("completed", "cancelled", "returned"), 0.9),
-        "currency": (CURRENCIES, 0.95),
-    },
-    "surveys_survey_responses": {
-        "survey_type": (("nps", "csat"), 0.95),
-        "survey_channel": (("email", "in_app"), 0.95),
-    },
+    "shop_orders": {"order_type": "order_type", "order_status": "order_status"},
+    "surveys_survey_responses": {"survey_type": "survey_type", "survey_channel": "survey_channel"},
 }
 # ISO-8601 timestamp strings (with Z or an offset); the main timestamps receive invalid values.
 RAW_TIMESTAMPS: dict[str, tuple[str, ...]] = {
@@ -110,49 +94,88 @@ RAW_TYPES: dict[str, list[str]] = {
 }
 
 
-def _raw_suite(
-    spec: RawTable, present: set[str], max_age_hours: float, now: datetime, schema: str
-) -> SuiteSpec:
-    table = f"{quote(schema)}.{quote(spec.relation)}"
-    expected = list(spec.columns) + list(LOADER_COLUMNS)
-    columns = [column for column in expected if column in present]
-    ranges = {k: v for k, v in RAW_RANGES.get(spec.relation, {}).items() if k in present}
-    numbers = [column for column in columns if column in RAW_NUMBERS]
-    allowed = {k: v for k, v in RAW_ALLOWED.get(spec.relation, {}).items() if k in present}
-    timestamps = [c for c in RAW_TIMESTAMPS.get(spec.relation, ()) if c in present]
-    checks = [Check("columns", f"select * from {table} limit 0", columns_present(expected))]
+def standardised(column: str) -> str:
+    """The frame column holding `column` as staging matches it against the category seed."""
+    return f"lower(trim({column}))"
 
-    # Profile: one row of table-wide measures, so null rates are nulls over all rows.
+
+def _standardised_sql(column: str) -> str:
+    # As the base models prepare `<column>_raw`: lower() of macros/staging/trimmed.sql.
+    return f"lower(nullif(trim(cast({quote(column)} as varchar)), ''))"
+
+
+def _allowed(
+    spec: RawTable, present: set[str], spellings: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Known spellings of each categorical column of the table that is present."""
+    allowed: dict[str, list[str]] = {}
+    for column, category in RAW_CATEGORIES.get(spec.relation, {}).items():
+        if column not in present:
+            continue
+        if category not in spellings:
+            raise UserError(
+                f"seeds/category_aliases.csv: no category {category!r}"
+                f" (the raw gate checks {spec.relation}.{column} against it)"
+            )
+        allowed[column] = spellings[category]
+    return allowed
+
+
+def _profile(
+    spec: RawTable, table: str, present: set[str], numbers: list[str], max_age_hours: float
+) -> tuple[str, list[tuple[str, float | None, float | None]]]:
+    """One row of table-wide measures (so null shares are nulls over all rows) and bounds."""
     measures = ["count(*) as row_count"]
     # Tables the loader requires to have rows must have rows; the others (no tickets, no
     # orders, no survey answers yet) may be empty, as the loader and staging accept them.
     least_rows = 1 if spec.relation in REQUIRED_NON_EMPTY else 0
-    profile: list[tuple[str, float | None, float | None]] = [("row_count", least_rows, None)]
+    bounds: list[tuple[str, float | None, float | None]] = [("row_count", least_rows, None)]
     keys = [spec.key] + (["customer_id"] if spec.key != "customer_id" else [])
     for key in (k for k in keys if k in present):
         measures.append(
             f"avg(case when nullif(trim(cast({quote(key)} as varchar)), '') is null"
             f" then 1.0 else 0.0 end) as {key}_null_share"
         )
-        profile.append((f"{key}_null_share", 0, MAX_NULL_SHARE))
+        bounds.append((f"{key}_null_share", 0, MAX_NULL_SHARE))
     for column in numbers:
         # Numbers delivered as text are cast by staging: most of them must be numbers.
         measures.append(
             f"coalesce((count({quote(column)}) - count(try_cast({quote(column)} as double)))"
             f" / nullif(count({quote(column)}), 0), 0) as {column}_unparseable_share"
         )
-        profile.append((f"{column}_unparseable_share", 0, MAX_UNPARSEABLE_SHARE))
+        bounds.append((f"{column}_unparseable_share", 0, MAX_UNPARSEABLE_SHARE))
     if "_loaded_at" in present:
         measures.append(
             "date_diff('second', max(_loaded_at), cast(? as timestamp)) / 3600.0"
             " as hours_since_load"
         )
-        profile.append(("hours_since_load", None, max_age_hours))
+        bounds.append(("hours_since_load", None, max_age_hours))
+    return f"select {', '.join(measures)} from {table}", bounds
+
+
+def _raw_suite(
+    spec: RawTable,
+    present: set[str],
+    spellings: dict[str, list[str]],
+    max_age_hours: float,
+    now: datetime,
+    schema: str,
+) -> SuiteSpec:
+    table = f"{quote(schema)}.{quote(spec.relation)}"
+    expected = list(spec.columns) + list(LOADER_COLUMNS)
+    columns = [column for column in expected if column in present]
+    ranges = {k: v for k, v in RAW_RANGES.get(spec.relation, {}).items() if k in present}
+    numbers = [column for column in columns if column in RAW_NUMBERS]
+    allowed = _allowed(spec, present, spellings)
+    timestamps = [c for c in RAW_TIMESTAMPS.get(spec.relation, ()) if c in present]
+    checks = [Check("columns", f"select * from {table} limit 0", columns_present(expected))]
+
+    profile_sql, profile_bounds = _profile(spec, table, present, numbers, max_age_hours)
     checks.append(
         Check(
             "profile",
-            f"select {', '.join(measures)} from {table}",
-            lambda: [between(column, low, high) for column, low, high in profile],
+            profile_sql,
+            lambda: [between(column, low, high) for column, low, high in profile_bounds],
             params=(now.replace(tzinfo=None),) if "_loaded_at" in present else (),
         )
     )
@@ -178,8 +201,10 @@ def _raw_suite(
         found += [not_null(column) for column in LOADER_COLUMNS if column in present]
         found += [between(column, *bounds) for column, bounds in ranges.items()]
         found += [
-            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), mostly=mostly)
-            for column, (values, mostly) in allowed.items()
+            gxe.ExpectColumnValuesToBeInSet(
+                column=standardised(column), value_set=values, mostly=CATEGORY_MOSTLY
+            )
+            for column, values in allowed.items()
         ]
         found += [
             gxe.ExpectColumnValuesToMatchRegex(column=column, regex=TIMESTAMP_PATTERN, mostly=0.9)
@@ -191,6 +216,7 @@ def _raw_suite(
         f"try_cast({quote(c)} as double) as {quote(c)}" if c in numbers else quote(c)
         for c in columns
     ]
+    selected += [f"{_standardised_sql(c)} as {quote(standardised(c))}" for c in allowed]
     if selected:
         checks.append(
             Check("rows", f"select {', '.join(selected)} from {table}", row_expectations, True)
@@ -206,9 +232,14 @@ def validate_raw(
     *,
     chunk_rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> ValidationReport:
-    """Validate the raw tables of `database` (schema `schema`) before dbt runs."""
+    """Validate the raw tables of `database` (schema `schema`) before dbt runs.
+
+    Categorical values are checked against the seeds of `project_dir`.
+    """
     now = datetime.now(UTC)
+    spellings = category_spellings(project_dir)
 
     def specs(con: Connection) -> list[SuiteSpec]:
         existing = existing_columns(con)
@@ -217,7 +248,7 @@ def validate_raw(
         for spec in RAW_TABLES:
             present = existing.get(f"{schema}.{spec.relation}")
             if present is not None:
-                found.append(_raw_suite(spec, present, max_age_hours, now, schema))
+                found.append(_raw_suite(spec, present, spellings, max_age_hours, now, schema))
         return found
 
     return run_stage("raw", database, report_dir, specs, chunk_rows, progress)
