@@ -75,16 +75,23 @@ def _comparison_suite(
     def customers(catalog: str) -> str:
         return f"(select count(*) from {catalog}.marts.{CURRENT})"
 
+    # (measure, previous value, current value, floor)
     measures = [
-        (f"{band}_share_latest_week", band_share(previous, band), band_share(current, band))
+        (
+            f"{band}_share_latest_week",
+            band_share(previous, band),
+            band_share(current, band),
+            SHARE_FLOOR,
+        )
         for band in band_names
     ]
-    floors = [SHARE_FLOOR] * len(measures) + [COUNT_FLOOR]
-    measures.append(("customers_in_current_mart", customers(previous), customers(current)))
+    measures.append(
+        ("customers_in_current_mart", customers(previous), customers(current), COUNT_FLOOR)
+    )
     rows = "\n            union all\n            ".join(
         f"select {literal(name)} as measure, {before} as previous_value,"
         f" {after} as current_value, {floor} as floor_value"
-        for (name, before, after), floor in zip(measures, floors, strict=True)
+        for name, before, after, floor in measures
     )
     sql = f"""
         with measures as (
