@@ -25,7 +25,7 @@ from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
 
 if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
-    from chs.validate import ValidationReport
+    from chs.validation import ValidationReport
 
 
 def _step(message: str) -> float:
@@ -119,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     run_dbt(["source", "freshness"], target, quiet=True)
     _done(started)
 
-    from chs.validate import validate_marts, validate_raw  # Great Expectations is slow to import
+    from chs.validation import validate_marts, validate_raw  # Great Expectations is slow to import
 
     started = _step(f"validating raw data (Great Expectations; reports in {args.report_dir})")
-    _require(validate_raw(args.database, args.report_dir), "raw data")
+    raw = validate_raw(args.database, args.report_dir, project_dir=target.project_dir)
+    _require(raw, "raw data")
     _done(started)
 
     started = _step("dbt build (seeds, models, unit and data tests)")
@@ -132,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = _step("validating marts (Great Expectations, against the last publication)")
     previous = None if args.accept_distribution_change else current_release(args.serving_dir)
-    _require(validate_marts(args.database, args.report_dir, previous=previous), "marts")
+    marts = validate_marts(
+        args.database, args.report_dir, previous=previous, project_dir=target.project_dir
+    )
+    _require(marts, "marts")
     _done(started)
 
     started = _step(f"publishing marts to {args.serving_dir}")

@@ -40,17 +40,23 @@ def main(argv: list[str] | None = None) -> int:
         default=72,
         help="raw: the newest load must be at most this old (default 72)",
     )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="the dbt project whose seeds (categories, bands) the checks read",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if args.previous is not None and args.stage != "marts":
         parser.error("--previous applies to the marts only")
 
-    from chs.validate import validate_marts, validate_raw  # Great Expectations is slow to import
+    from chs.validation import validate_marts, validate_raw  # Great Expectations is slow to import
 
     def progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)
 
-    options = {"progress": None if args.quiet else progress}
+    options = {"progress": None if args.quiet else progress, "project_dir": args.project_dir}
     if args.stage == "raw":
         report = validate_raw(
             args.database, args.report_dir, max_age_hours=args.max_age_hours, **options
