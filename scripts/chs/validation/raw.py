@@ -17,7 +17,7 @@ import great_expectations.expectations as gxe
 from chs.dbt import PROJECT_DIR
 from chs.errors import UserError
 from chs.load import REQUIRED_NON_EMPTY
-from chs.raw_tables import LOADER_COLUMNS, RAW_TABLES, RawTable
+from chs.raw_tables import BOOL, DOUBLE, INT64, LOADER_COLUMNS, RAW_TABLES, STRING, RawTable
 from chs.registry import category_spellings
 from chs.validation.checks import (
     FRAME_LIMIT,
@@ -76,22 +76,34 @@ RAW_TIMESTAMPS: dict[str, tuple[str, ...]] = {
     "shop_orders": ("ordered_at",),
     "surveys_survey_responses": ("responded_at",),
 }
-# Numeric columns. Staging casts numbers delivered as text (and quarantines what does not fit),
-# so these are fetched cast to double; the profile bounds the share that is not a number.
-RAW_NUMBERS = ("seats", "mrr_amount", "amount", "satisfaction_rating", "score")
-# pandas dtypes (as GX names them) of the other columns fetched from DuckDB
-# (see chs.validation.gx._pandas_dtype).
+# pandas dtypes (as GX names them) of the columns fetched from DuckDB
+# (see chs.validation.gx._pandas_dtype), by the raw contract's type.
 TEXT = ["StringDtype"]
 INTEGER = ["Int64Dtype"]
 BOOLEAN = ["BooleanDtype"]
 TIMESTAMP = ["datetime64[us]", "datetime64[ns]"]
-RAW_TYPES: dict[str, list[str]] = {
-    "event_id": INTEGER,
-    "is_key_feature": BOOLEAN,
-    "is_escalated": BOOLEAN,
+CONTRACT_DTYPES = {STRING: TEXT, INT64: INTEGER, BOOL: BOOLEAN}
+LOADER_DTYPES = {
     "_row_id": INTEGER,
+    "_batch_id": TEXT,
+    "_source_file": TEXT,
     "_loaded_at": TIMESTAMP,
 }
+
+
+def numbers(spec: RawTable) -> list[str]:
+    """The contract's numeric measures (every int64 or double column but the key).
+
+    Staging casts numbers delivered as text (and quarantines what does not fit), so these are
+    fetched cast to double; the profile bounds the share that is not a number.
+    """
+    return [c for c, kind in spec.fields if kind in (INT64, DOUBLE) and c != spec.key]
+
+
+def dtypes(spec: RawTable) -> dict[str, list[str]]:
+    """The pandas dtypes the columns other than numbers() must arrive in."""
+    typed = {c: CONTRACT_DTYPES[kind] for c, kind in spec.fields if kind in CONTRACT_DTYPES}
+    return typed | LOADER_DTYPES
 
 
 def standardised(column: str) -> str:
@@ -165,12 +177,13 @@ def _raw_suite(
     expected = list(spec.columns) + list(LOADER_COLUMNS)
     columns = [column for column in expected if column in present]
     ranges = {k: v for k, v in RAW_RANGES.get(spec.relation, {}).items() if k in present}
-    numbers = [column for column in columns if column in RAW_NUMBERS]
+    measures = [column for column in columns if column in numbers(spec)]
+    types = dtypes(spec)
     allowed = _allowed(spec, present, spellings)
     timestamps = [c for c in RAW_TIMESTAMPS.get(spec.relation, ()) if c in present]
     checks = [Check("columns", f"select * from {table} limit 0", columns_present(expected))]
 
-    profile_sql, profile_bounds = _profile(spec, table, present, numbers, max_age_hours)
+    profile_sql, profile_bounds = _profile(spec, table, present, measures, max_age_hours)
     checks.append(
         Check(
             "profile",
@@ -192,11 +205,9 @@ def _raw_suite(
     def row_expectations() -> list[gxe.Expectation]:
         found: list[gxe.Expectation] = []
         for column in columns:
-            if column not in numbers:  # numbers are fetched cast to double (see below)
+            if column not in measures:  # measures are fetched cast to double (see numbers())
                 found.append(
-                    gxe.ExpectColumnValuesToBeInTypeList(
-                        column=column, type_list=RAW_TYPES.get(column, TEXT)
-                    )
+                    gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=types[column])
                 )
         found += [not_null(column) for column in LOADER_COLUMNS if column in present]
         found += [between(column, *bounds) for column, bounds in ranges.items()]
@@ -213,7 +224,7 @@ def _raw_suite(
         return found
 
     selected = [
-        f"try_cast({quote(c)} as double) as {quote(c)}" if c in numbers else quote(c)
+        f"try_cast({quote(c)} as double) as {quote(c)}" if c in measures else quote(c)
         for c in columns
     ]
     selected += [f"{_standardised_sql(c)} as {quote(standardised(c))}" for c in allowed]
