@@ -3,7 +3,9 @@
     at or below it in seeds/score_bands.csv, not_scored when there is no
     score. Checked for the computed score and band of every week, and for
     the shown score and band of weeks without an override (an override may
-    set the band itself; tests/python/test_scoring.py covers overrides).
+    set the band itself: seeds/_seeds.yml tests that an override band is a
+    band of the seed, and tests/python/test_scoring.py covers overrides), so
+    the bands of the seed are the only list of bands the marts are held to.
     Written independently of in_band_range() (a max over the bands at or
     below the score rather than a range join), so a mistake in either shows
     here. Returns the rows that disagree.

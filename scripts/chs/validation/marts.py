@@ -1,11 +1,12 @@
 """The mart gate: before publishing, what dbt's own tests cannot check.
 
-`dbt build` has already tested the marts' grain, not-nulls, 0-100 ranges, accepted bands and
-that scores are the sum of their contributions, and their contracts enforce the columns. What
+`dbt build` has already tested the marts' grain, not-nulls, 0-100 ranges, that every band is
+the band of its score (tests/marts/assert_band_matches_score.sql) and that scores are the sum
+of their contributions, and their contracts enforce the columns. What
 dbt cannot see is the last publication: this gate compares the new marts with the previously
 published file, so a run whose numbers jump (a broken export, a changed weight set) is held
-back until someone accepts the change. It also keeps two checks no dbt test makes yet: each
-mart has rows, and every row of the weekly and current marts has a band.
+back until someone accepts the change. It also checks what every dbt data test passes on: an
+empty mart.
 """
 
 from __future__ import annotations
@@ -32,23 +33,15 @@ COUNT_FLOOR = 1
 
 
 def _profile_suite(name: str) -> SuiteSpec:
-    """A mart has rows; the scored marts have a band on every row.
-
-    No dbt test checks these: dbt's accepted_values on health_band lets nulls through.
-    """
+    """A mart has rows: no dbt test checks that (every data test passes on an empty table)."""
     table = f"marts.{name}"
-    measures = ["count(*) as row_count"]
-    bounds: list[tuple[str, float, float | None]] = [("row_count", 1, None)]
-    if name in (WEEKLY, CURRENT):
-        measures.append("count(*) - count(health_band) as rows_without_health_band")
-        bounds.append(("rows_without_health_band", 0, 0))
     return SuiteSpec(
         table,
         [
             Check(
                 "profile",
-                f"select {', '.join(measures)} from {table}",
-                lambda: [between(column, low, high) for column, low, high in bounds],
+                f"select count(*) as row_count from {table}",
+                lambda: [between("row_count", 1, None)],
             )
         ],
     )
