@@ -15,17 +15,6 @@ from chs.generator.catalogue import PLANS
 from chs.generator.formatting import fmt_ids, take
 from chs.generator.window import YEAR
 
-DIRT_KINDS = [
-    "duplicate_row",
-    "missing_customer_id",
-    "unknown_customer_id",
-    "out_of_range",
-    "invalid_timestamp",
-    "future_timestamp",
-    "refund_sign",
-    "category_variant",
-    "late_arriving",
-]
 INVALID_TIMESTAMPS = [
     "31/02/2025 25:61",
     "not a date",
