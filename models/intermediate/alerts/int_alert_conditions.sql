@@ -1,7 +1,7 @@
 {#-
-    One row per customer per subscribed week per enabled alert rule: whether
-    the rule's condition holds that week (rules and thresholds in
-    seeds/alert_rules.csv).
+    One row per customer per subscribed week per enabled alert rule whose raw
+    tables are present: whether the rule's condition holds that week (rules
+    and thresholds in seeds/alert_rules.csv).
 -#}
 with
 
@@ -25,9 +25,19 @@ champions as (
     select * from {{ ref('int_usage_champions_gone_quiet') }}
 ),
 
+requirements as (
+    select * from {{ ref('int_source_requirements') }}
+    where requirement_kind = 'alert_rule'
+),
+
 rules as (
-    select * from {{ ref('alert_rules') }}
-    where is_enabled
+    -- Enabled rules whose raw tables are present: a rule on payments cannot
+    -- fire for a company that delivers no payments.
+    select alert_rules.*
+    from {{ ref('alert_rules') }} as alert_rules
+    inner join requirements
+        on alert_rules.rule_key = requirements.requirement_key
+    where alert_rules.is_enabled and requirements.is_available
 ),
 
 weekly_facts as (

@@ -2,8 +2,11 @@
     One row per customer per subscribed week: the health score as shown.
     computed_score is the weighted mean of the indicators present (weights
     renormalised over them); completeness is the share of the segment's
-    weight that was present, and below the min_completeness setting the week
-    is not scored. A manual override in force (seeds/score_overrides.csv)
+    weight that was present. source_coverage is the share of the weight
+    whose raw tables the company delivers at all (below 1 when a source is
+    absent); the week is scored when the present weight reaches
+    min_completeness of that available weight, so an absent source lowers
+    completeness without making every week unscorable. A manual override in force (seeds/score_overrides.csv)
     replaces the score and/or the band: health_score and health_band are
     what customers see, computed_score and computed_band what the indicators
     say. Bands come from int_score_band_ranges through in_band_range().
@@ -40,6 +43,8 @@ aggregated as (
         customer_id,
         week_start,
         {{ exact_sum('weight') }} as total_weight,
+        {{ exact_sum('case when is_available then weight end') }}
+            as available_weight,
         {{ exact_sum(
             'case when normalised_score is not null then weight end'
         ) }} as present_weight,
@@ -57,24 +62,31 @@ scored as (
             coalesce(aggregated.present_weight, 0)
             / nullif(aggregated.total_weight, 0),
             9
-        ) as completeness
+        ) as completeness,
+        round(
+            coalesce(aggregated.available_weight, 0)
+            / nullif(aggregated.total_weight, 0),
+            9
+        ) as source_coverage,
+        round(
+            coalesce(aggregated.present_weight, 0)
+            / nullif(aggregated.available_weight, 0),
+            9
+        ) >= settings.min_completeness
+        and aggregated.present_weight > 0 as is_scored
     from aggregated
+    cross join settings
 ),
 
 computed as (
     select
         scored.*,
-        scored.completeness >= settings.min_completeness
-        and scored.present_weight > 0 as is_scored,
         case
-            when
-                scored.completeness >= settings.min_completeness
-                and scored.present_weight > 0
+            when scored.is_scored
                 then
                     round(scored.weighted_score_sum / scored.present_weight, 6)
         end as computed_score
     from scored
-    cross join settings
 ),
 
 overrides_in_force as (
@@ -105,6 +117,7 @@ overridden as (
         customer_weeks.*,
         computed.computed_score,
         computed.completeness,
+        computed.source_coverage,
         computed.is_scored,
         computed.present_weight,
         computed.indicators_present,
@@ -141,6 +154,7 @@ final as (
         overridden.computed_score,
         coalesce(computed_band.band, 'not_scored') as computed_band,
         overridden.completeness,
+        overridden.source_coverage,
         {{ family_score_columns('overridden') }},
         overridden.override_reason,
         overridden.override_set_by,

@@ -31,6 +31,7 @@ configured as (
         catalogue.good_value,
         catalogue.half_life_days,
         indicator_values.raw_value,
+        indicator_values.is_available,
         coalesce(weights.weight, 0) as weight
     from indicator_values
     inner join catalogue
@@ -73,7 +74,8 @@ final as (
             ) }}
             when 'percentile' then percentile_scored.normalised_score
         end as normalised_score,
-        configured.weight
+        configured.weight,
+        configured.is_available
     from configured
     left join percentile_scored
         on

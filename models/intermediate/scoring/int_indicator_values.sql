@@ -1,14 +1,24 @@
 {#-
     One row per customer per subscribed week per indicator: the raw value
     (null when the indicator does not apply or has no data; see
-    when_missing in seeds/indicator_catalogue.csv). The indicators are the
-    scored columns of the family models named in indicator_registry().
+    when_missing in seeds/indicator_catalogue.csv, and null for every
+    customer when a raw table it needs is absent: is_available false). The
+    indicators are the scored columns of the family models named in
+    indicator_registry().
 -#}
 with
 
 grid as (
     select * from {{ ref('int_customer_weeks') }}
     where is_subscribed
+),
+
+availability as (
+    select
+        requirement_key as indicator_key,
+        is_available
+    from {{ ref('int_source_requirements') }}
+    where requirement_kind = 'indicator'
 ),
 
 {% for family in indicator_registry().values() %}
@@ -36,6 +46,21 @@ unpivoted as (
     {%- endif %}
     {%- endfor %}
     {%- endfor %}
+),
+
+final as (
+    select
+        unpivoted.customer_id,
+        unpivoted.week_start,
+        unpivoted.segment,
+        unpivoted.indicator_key,
+        availability.is_available,
+        case
+            when availability.is_available then unpivoted.raw_value
+        end as raw_value
+    from unpivoted
+    inner join availability
+        on unpivoted.indicator_key = availability.indicator_key
 )
 
-select * from unpivoted
+select * from final

@@ -41,6 +41,7 @@ final as (
         ranked.computed_score,
         ranked.computed_band,
         ranked.completeness,
+        ranked.source_coverage,
         {{ family_score_columns('ranked') }},
         ranked.override_reason,
         ranked.override_set_by,

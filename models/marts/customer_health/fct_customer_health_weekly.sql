@@ -25,6 +25,7 @@ final as (
         scores.computed_score,
         scores.computed_band,
         scores.completeness,
+        scores.source_coverage,
         {{ family_score_columns('scores') }},
         scores.override_reason,
         scores.override_set_by,
