@@ -166,6 +166,21 @@ ROWS: dict[str, list[dict]] = {
             change_type="new",
             expect="missing_customer_id",
         ),
+        # A plan name of the company's own (not in seeds/category_aliases.csv): plan names
+        # are an open category, taken as they come (lower case, trimmed), never quarantined.
+        dict(
+            subscription_id="S7",
+            customer_id="C0000004",
+            plan_name=" Premier_Mthly ",
+            seats=4,
+            mrr_amount=120.0,
+            currency="EUR",
+            started_at="2025-02-01T00:00:00Z",
+            ended_at=None,
+            renews_on=None,
+            change_type="new",
+            expect="staged",
+        ),
     ],
     "billing/invoices": [
         dict(
@@ -384,7 +399,7 @@ ROWS: dict[str, list[dict]] = {
             resolved_at=None,
             priority="urgent",
             ticket_status="open",
-            channel="portal",
+            channel="WhatsApp",
             is_escalated=None,
             satisfaction_rating=None,
             expect="staged",

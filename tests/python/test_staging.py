@@ -119,6 +119,19 @@ def test_refunds_are_negative_and_categories_standardised(fixture_build):
     ) == [("high", "email")]
 
 
+def test_open_categories_are_taken_as_they_come(fixture_build):
+    # Plan names and channels belong to the company: an unknown one is staged, standardised
+    # for case and spacing, where an unknown segment (scoring depends on it) is quarantined.
+    database = fixture_build["database"]
+    assert _query(
+        database,
+        "select plan_name from staging.stg_billing__subscriptions where subscription_id = 'S7'",
+    ) == [("premier_mthly",)]
+    assert _query(
+        database, "select channel from staging.stg_support__tickets where ticket_id = 'T4'"
+    ) == [("whatsapp",)]
+
+
 def test_bad_signup_dates_keep_the_customer_and_name_the_problem(fixture_build):
     assert _query(
         fixture_build["database"],

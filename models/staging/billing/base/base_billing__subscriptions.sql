@@ -5,7 +5,7 @@
   + timestamp_checks('ended_at', required=false) + [
     {'when': 'renews_on_raw is not null and renews_on is null',
      'reason': 'invalid_value', 'column': 'renews_on'},
-] + category_checks('plan_name') + category_checks('change_type') + [
+] + open_category_checks('plan_name') + category_checks('change_type') + [
     {'when': 'seats is null', 'reason': 'invalid_value', 'column': 'seats'},
     {'when': 'seats < 0', 'reason': 'out_of_range', 'column': 'seats'},
     {'when': 'mrr_amount is null', 'reason': 'invalid_value',
@@ -52,7 +52,7 @@ parsed as (
 checked as (
     select
         parsed.*,
-        plan_name_aliases.standard_value as plan_name,
+        {{ open_category('plan_name') }} as plan_name,
         change_type_aliases.standard_value as change_type,
         {{ quarantine_reason(checks) }}
     from parsed

@@ -2,7 +2,7 @@
     {'when': 'order_id is null', 'reason': 'missing_key',
      'column': 'order_id'},
 ] + customer_checks() + timestamp_checks('ordered_at')
-  + category_checks('order_type') + category_checks('order_status') + [
+  + open_category_checks('order_type') + category_checks('order_status') + [
     {'when': 'amount is null', 'reason': 'invalid_value', 'column': 'amount'},
     {'when': 'amount < 0', 'reason': 'out_of_range', 'column': 'amount'},
     {'when': 'currency is null or length(currency) != 3',
@@ -38,7 +38,7 @@ parsed as (
 checked as (
     select
         parsed.*,
-        order_type_aliases.standard_value as order_type,
+        {{ open_category('order_type') }} as order_type,
         order_status_aliases.standard_value as order_status,
         {{ quarantine_reason(checks) }}
     from parsed

@@ -4,8 +4,8 @@
 ] + customer_checks() + timestamp_checks('opened_at')
   + timestamp_checks('first_response_at', required=false)
   + timestamp_checks('resolved_at', required=false)
-  + category_checks('priority') + category_checks('ticket_status')
-  + category_checks('channel') + [
+  + category_checks('priority') + open_category_checks('ticket_status')
+  + open_category_checks('channel') + [
     {'when': 'is_escalated_raw is not null and is_escalated is null',
      'reason': 'invalid_value', 'column': 'is_escalated'},
     {'when': 'satisfaction_rating_raw is not null'
@@ -59,8 +59,8 @@ checked as (
     select
         parsed.*,
         priority_aliases.standard_value as priority,
-        ticket_status_aliases.standard_value as ticket_status,
-        channel_aliases.standard_value as channel,
+        {{ open_category('ticket_status') }} as ticket_status,
+        {{ open_category('channel') }} as channel,
         {{ quarantine_reason(checks) }}
     from parsed
     left join customers on parsed.customer_id = customers.known_customer_id

@@ -3,7 +3,7 @@
      'column': 'response_id'},
 ] + customer_checks() + timestamp_checks('responded_at')
   + category_checks('survey_type')
-  + category_checks('survey_channel', required=false) + [
+  + open_category_checks('survey_channel', required=false) + [
     {'when': 'score is null', 'reason': 'invalid_value', 'column': 'score'},
     {'when': "survey_type_aliases.standard_value = 'nps'"
         ~ ' and score not between 0 and 10',
@@ -43,7 +43,7 @@ checked as (
     select
         parsed.*,
         survey_type_aliases.standard_value as survey_type,
-        survey_channel_aliases.standard_value as survey_channel,
+        {{ open_category('survey_channel') }} as survey_channel,
         {{ quarantine_reason(checks) }}
     from parsed
     left join customers on parsed.customer_id = customers.known_customer_id
