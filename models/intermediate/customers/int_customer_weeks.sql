@@ -14,7 +14,7 @@ customers as (
 ),
 
 subscriptions as (
-    select * from {{ ref('stg_billing__subscriptions') }}
+    select * from {{ ref('int_subscription_periods') }}
 ),
 
 customer_event_weeks as (

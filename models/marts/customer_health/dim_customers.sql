@@ -1,6 +1,8 @@
 {#-
-    One row per staged customer: descriptive attributes for slicing scores.
-    Holds no PII (no names, no e-mail addresses).
+    One row per staged customer: descriptive attributes for slicing scores,
+    and whether the customer's data has issues that touch its status
+    (int_customer_data_issues). Holds no PII (no names, no e-mail
+    addresses).
 -#}
 with
 
@@ -9,7 +11,11 @@ customers as (
 ),
 
 subscriptions as (
-    select * from {{ ref('stg_billing__subscriptions') }}
+    select * from {{ ref('int_subscription_periods') }}
+),
+
+data_issues as (
+    select * from {{ ref('int_customer_data_issues') }}
 ),
 
 subscription_spans as (
@@ -38,10 +44,15 @@ final as (
                 then cast(subscription_spans.last_ended_at as date)
         end as subscription_ended_date,
         coalesce(subscription_spans.open_periods > 0, false)
-            as has_open_subscription
+            as has_open_subscription,
+        coalesce(data_issues.has_data_issues, false) as has_data_issues,
+        case when data_issues.has_data_issues then data_issues.data_issues end
+            as data_issues
     from customers
     left join subscription_spans
         on customers.customer_id = subscription_spans.customer_id
+    left join data_issues
+        on customers.customer_id = data_issues.customer_id
 )
 
 select * from final

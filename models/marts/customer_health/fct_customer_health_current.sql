@@ -53,6 +53,8 @@ final as (
         ranked.is_scored,
         ranked.is_overridden,
         ranked.is_latest_week as is_active,
+        customers.has_data_issues,
+        customers.data_issues,
         customers.signup_date,
         customers.first_subscribed_date,
         customers.subscription_ended_date
