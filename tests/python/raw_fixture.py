@@ -181,6 +181,21 @@ ROWS: dict[str, list[dict]] = {
             change_type="new",
             expect="staged",
         ),
+        # C0000005's only period, with an MRR that is not a number: quarantined, yet it
+        # still makes the customer subscribed (its amounts unknown) and flags the customer.
+        dict(
+            subscription_id="S8",
+            customer_id="C0000005",
+            plan_name="starter",
+            seats=2,
+            mrr_amount=float("nan"),
+            currency="EUR",
+            started_at="2025-02-01T00:00:00Z",
+            ended_at=None,
+            renews_on=None,
+            change_type="new",
+            expect="invalid_value",
+        ),
     ],
     "billing/invoices": [
         dict(

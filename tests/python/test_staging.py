@@ -154,3 +154,35 @@ def test_names_with_quotes_and_sql_survive_unchanged(fixture_build):
         )
     }
     assert names == {"Acme", "Müller GmbH", "Robert'); drop table x;--"}
+
+
+def test_a_quarantined_amount_does_not_change_a_customers_status(fixture_build):
+    # S8, C0000005's only period, has an MRR that is not a number: staging quarantines it,
+    # but the period still makes C0000005 a subscribed customer, with seats and MRR unknown.
+    database = fixture_build["database"]
+    assert _query(
+        database,
+        "select quarantine_reason, quarantine_column from data_quality.fct_quarantined_rows"
+        " where source_table = 'billing.subscriptions' and record_id = 'S8'",
+    ) == [("invalid_value", "mrr_amount")]
+    assert _query(
+        database,
+        "select seats, mrr_amount, has_quarantined_amounts"
+        " from intermediate.int_subscription_periods where subscription_id = 'S8'",
+    ) == [(None, None, True)]
+    assert _query(
+        database,
+        "select has_open_subscription, has_data_issues, data_issues"
+        " from marts.dim_customers where customer_id = 'C0000005'",
+    ) == [
+        (
+            True,
+            True,
+            "quarantined rows: billing.subscriptions invalid_value;"
+            " a subscription period with unknown seats or MRR",
+        )
+    ]
+    # C0000004's plan name is its own (open category), not a data issue.
+    assert _query(
+        database, "select has_data_issues from marts.dim_customers where customer_id = 'C0000004'"
+    ) == [(False,)]
