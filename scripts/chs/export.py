@@ -35,7 +35,7 @@ from chs.errors import UserError
 from chs.publish import current_release, release_id_of
 
 LEDGER = "exported_alerts.csv"
-# release_id is empty when the alerts were read (--database) from a file that is no release.
+# release_id is empty when the alerts were read (--database) from a file that is not a release.
 LEDGER_FIELDS = ("alert_id", "exported_at", "file", "release_id", "source")
 
 
