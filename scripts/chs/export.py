@@ -1,13 +1,20 @@
 """Export new health alerts for CRM and e-mail tools as CSV and JSON lines.
 
-    python scripts/export_alerts.py --database build/customer_health.duckdb --out-dir exports
+    python scripts/export_alerts.py --out-dir exports
+
+The alerts are read from the current publication (<serving-dir>/customer_health.duckdb, by
+default build/serving), never from the build warehouse: a build that failed validation is
+never published, so its alerts never reach a CRM. `--database FILE` reads another DuckDB
+file instead; it is not the default, since a build that failed validation may hold alerts
+that were never published.
 
 Each record is self-contained (customer, owner, score, drivers, ARR at risk, playbook) and
 carries a stable alert_id, so a receiver can dedupe. The export remembers what it sent in
-<out-dir>/exported_alerts.csv: a rerun sends only alerts it has not sent before, so running it
-twice in a row exports nothing the second time. Files are written under a temporary name and
-renamed when complete; the ledger is appended after both files are in place, so an interrupted
-run at worst sends the same alerts again (with the same ids) on the next run.
+<out-dir>/exported_alerts.csv (alert, time, file, the release the alert came from, the file
+it was read from): a rerun sends only alerts it has not sent before, so running it twice in a
+row exports nothing the second time. Files are written under a temporary name and renamed
+when complete; the ledger is appended after both files are in place, so an interrupted run at
+worst sends the same alerts again (with the same ids) on the next run.
 """
 
 from __future__ import annotations
@@ -17,15 +24,19 @@ import csv
 import io
 import json
 import os
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from chs.connect import connect_read_only
 from chs.errors import UserError
+from chs.publish import current_release, release_id_of
 
 LEDGER = "exported_alerts.csv"
-LEDGER_FIELDS = ("alert_id", "exported_at", "file")
+# release_id is empty when the alerts were read (--database) from a file that is not a release.
+LEDGER_FIELDS = ("alert_id", "exported_at", "file", "release_id", "source")
 
 
 def _read_ledger(out_dir: Path) -> set[str]:
@@ -51,10 +62,19 @@ def _write_atomically(path: Path, text: str) -> None:
     partial.replace(path)
 
 
+def published_database(serving: Path) -> Path:
+    """The DuckDB file of the current publication under `serving`, or a UserError."""
+    database = current_release(serving)
+    if database is None:
+        raise UserError(f"{serving}: nothing published yet: run the pipeline (make demo) first")
+    return database
+
+
 def export_alerts(
     database: Path, out_dir: Path, lookback_weeks: int = 4, now: datetime | None = None
 ) -> list[dict]:
-    """Export the alerts of the last `lookback_weeks` weeks not exported before; return them."""
+    """Export the alerts of the last `lookback_weeks` weeks in the DuckDB file `database` not
+    exported before; return them. The CLI passes the published file (published_database)."""
     if not database.is_file():
         raise UserError(f"{database}: warehouse not found (run the pipeline first)")
     if lookback_weeks < 1:
@@ -73,13 +93,14 @@ def export_alerts(
     ]
     base = out_dir / f"alerts-{now.strftime('%Y%m%dT%H%M%SZ')}"
     _write_files(base, records)
-    _append_to_ledger(out_dir, records, exported_at, base.name)
+    source = {"release_id": release_id_of(database) or "", "source": str(database.resolve())}
+    _append_to_ledger(out_dir, records, exported_at, base.name, source)
     return records
 
 
 def _recent_alerts(database: Path, lookback_weeks: int) -> list[dict]:
     """The alerts of the latest `lookback_weeks` weeks of the mart's history, in a stable order."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_read_only(database) as con:
         try:
             cursor = con.execute(
                 "select * from marts.fct_customer_health_alerts"
@@ -105,16 +126,35 @@ def _write_files(base: Path, records: list[dict]) -> None:
     _write_atomically(base.with_suffix(".csv"), table.getvalue())
 
 
-def _append_to_ledger(out_dir: Path, records: list[dict], exported_at: str, file: str) -> None:
+def _upgrade_ledger(ledger: Path) -> None:
+    """Rewrite a ledger of an older export (fewer columns) with today's header, the new
+    columns empty, so appended rows line up."""
+    with ledger.open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) == LEDGER_FIELDS:
+            return
+        rows = list(reader)
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=LEDGER_FIELDS, restval="", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    _write_atomically(ledger, table.getvalue())
+
+
+def _append_to_ledger(
+    out_dir: Path, records: list[dict], exported_at: str, file: str, source: dict[str, str]
+) -> None:
     ledger = out_dir / LEDGER
     is_new_ledger = not ledger.exists()
+    if not is_new_ledger:
+        _upgrade_ledger(ledger)
     with ledger.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=LEDGER_FIELDS)
         if is_new_ledger:
             writer.writeheader()
         for record in records:
             writer.writerow(
-                {"alert_id": record["alert_id"], "exported_at": exported_at, "file": file}
+                {"alert_id": record["alert_id"], "exported_at": exported_at, "file": file} | source
             )
         handle.flush()
         os.fsync(handle.fileno())
@@ -122,7 +162,19 @@ def _append_to_ledger(out_dir: Path, records: list[dict], exported_at: str, file
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="export_alerts.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, default=Path("build/customer_health.duckdb"))
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--serving-dir",
+        type=Path,
+        default=Path("build/serving"),
+        help="read the alerts of the release published here (default build/serving)",
+    )
+    source.add_argument(
+        "--database",
+        type=Path,
+        help="read this DuckDB file instead; not the default: a build that failed validation"
+        " may hold alerts that were never published",
+    )
     parser.add_argument("--out-dir", type=Path, default=Path("exports"))
     parser.add_argument(
         "--lookback-weeks",
@@ -131,9 +183,21 @@ def main(argv: list[str] | None = None) -> int:
         help="export alerts raised in the latest N weeks of history (default 4)",
     )
     args = parser.parse_args(argv)
-    records = export_alerts(args.database, args.out_dir, args.lookback_weeks)
+    database = args.database or published_database(args.serving_dir)
+    records = export_alerts(database, args.out_dir, args.lookback_weeks)
+    release_id = release_id_of(database)
+    if release_id is None:
+        print(
+            f"note: {database} is not a published release; its alerts may never have been"
+            " published",
+            file=sys.stderr,
+        )
+    origin = f"release {release_id}" if release_id else str(database)
     if not records:
-        print("no new alerts to export")
+        print(f"no new alerts to export ({origin})")
     else:
-        print(f"exported {len(records)} new alerts to {args.out_dir}/alerts-*.csv and .jsonl")
+        print(
+            f"exported {len(records)} new alerts of {origin}"
+            f" to {args.out_dir}/alerts-*.csv and .jsonl"
+        )
     return 0

@@ -1,10 +1,14 @@
-"""Plain-text summaries of a build, read from the data-quality marts."""
+"""Plain-text summaries of a build, read from the data-quality marts and the marts.
+
+Both open the build warehouse read-only through chs.connect: a file held by another process
+gives one line naming it, not a traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
+from chs.connect import connect_read_only
 
 WIDTHS = (26, 12, 12, 13, 12)
 
@@ -19,7 +23,7 @@ def _row(cells: tuple) -> str:
 
 def staging_summary(database: Path) -> str:
     """Per source table: raw, staged, quarantined and duplicate rows, then quarantine reasons."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_read_only(database) as con:
         tables = con.execute(
             "select source_table, raw_rows, staged_rows, quarantined_rows, duplicate_rows"
             " from data_quality.fct_staging_reconciliation order by source_table"
@@ -52,7 +56,7 @@ def staging_summary(database: Path) -> str:
 
 def score_summary(database: Path) -> str:
     """Customers per band in the latest complete week, and the alerts raised in it."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_read_only(database) as con:
         bands = con.execute(
             "select health_band, count(*), round(avg(health_score), 1)"
             " from marts.fct_customer_health_current where is_active"

@@ -1,8 +1,9 @@
 """The alert export (chs.export, scripts/export_alerts.py) on a hand-made alerts mart.
 
 tests/python/test_pipeline.py runs it on a real build; these cases are fast and pin the
-details: the look-back window, the ledger that makes reruns send nothing twice, and one-line
-errors for a missing warehouse or mart.
+details: the look-back window, the ledger that makes reruns send nothing twice and names the
+release, reading the publication rather than the build, and one-line errors for a missing
+publication, warehouse or mart and for a warehouse another process holds open.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from chs.errors import UserError
-from chs.export import export_alerts
+from chs.export import LEDGER_FIELDS, export_alerts, published_database
+from chs.publish import publish
+from duckdb_holder import held_open
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 NOW = datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=UTC)
@@ -67,15 +70,42 @@ def test_exports_the_latest_weeks_once(database: Path, tmp_path: Path) -> None:
     assert [json.loads(line)["alert_id"] for line in lines] == ["a2", "a3", "a4"]
     with (out / "alerts-20260309T080000Z.csv").open(newline="") as handle:
         assert list(csv.DictReader(handle)) == [older]
-    with (out / "exported_alerts.csv").open(newline="") as handle:
-        ledger = list(csv.DictReader(handle))
+    ledger = _ledger(out)
     assert [(row["alert_id"], row["file"]) for row in ledger] == [
         ("a2", "alerts-20260302T083015Z"),
         ("a3", "alerts-20260302T083015Z"),
         ("a4", "alerts-20260302T083015Z"),
         ("a1", "alerts-20260309T080000Z"),
     ]
+    # A file that is no release: no release id, the file it was read from.
+    assert {(row["release_id"], row["source"]) for row in ledger} == {("", str(database))}
     assert not list(out.glob("*.partial"))
+
+
+def _ledger(out: Path) -> list[dict]:
+    with (out / "exported_alerts.csv").open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames) == LEDGER_FIELDS
+        return list(reader)
+
+
+def test_a_ledger_of_an_older_export_gets_the_new_columns(database: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "exported_alerts.csv").write_text(
+        "alert_id,exported_at,file\r\na2,2026-02-23T08:00:00+00:00,alerts-20260223T080000Z\r\n"
+    )
+    assert [r["alert_id"] for r in export_alerts(database, out, lookback_weeks=2, now=NOW)] == [
+        "a3",
+        "a4",
+    ]
+    ledger = _ledger(out)
+    assert [(row["alert_id"], row["file"], row["release_id"]) for row in ledger] == [
+        ("a2", "alerts-20260223T080000Z", ""),
+        ("a3", "alerts-20260302T083015Z", ""),
+        ("a4", "alerts-20260302T083015Z", ""),
+    ]
+    assert ledger[0]["source"] == ""
 
 
 def test_user_errors(database: Path, tmp_path: Path) -> None:
@@ -86,23 +116,98 @@ def test_user_errors(database: Path, tmp_path: Path) -> None:
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
     with pytest.raises(UserError, match="no alerts mart"):
         export_alerts(tmp_path / "empty.duckdb", tmp_path)
+    with pytest.raises(UserError, match="nothing published yet"):
+        published_database(tmp_path / "serving")
 
 
-def test_cli_prints_one_line(database: Path, tmp_path: Path) -> None:
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, str(SCRIPTS / "export_alerts.py"), *args, "--out-dir", str(tmp_path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / "export_alerts.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_reads_the_publication_never_the_build(database: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    release = publish(database, serving, now=NOW)
+    # A later build that failed validation: its new alert was never published.
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            "insert into marts.fct_customer_health_alerts"
+            " values ('a5', '2026-03-02', 'C0000004', 'low_band')"
         )
-
-    res = run("--database", str(database))
+    out = tmp_path / "exports"
+    res = _run("--serving-dir", str(serving), "--out-dir", str(out))
     assert res.returncode == 0, res.stderr
-    assert res.stdout.startswith("exported 3 new alerts")  # the default look-back: 4 weeks
-    assert run("--database", str(database)).stdout.strip() == "no new alerts to export"
-    res = run("--database", str(tmp_path / "missing.duckdb"))
+    assert res.stdout == (
+        f"exported 3 new alerts of release {release.release_id}"  # default look-back: 4 weeks
+        f" to {out}/alerts-*.csv and .jsonl\n"
+    )
+    assert res.stderr == ""
+    served = str(serving.resolve() / "releases" / release.release_id / "customer_health.duckdb")
+    assert [(r["alert_id"], r["release_id"], r["source"]) for r in _ledger(out)] == [
+        ("a2", release.release_id, served),
+        ("a3", release.release_id, served),
+        ("a4", release.release_id, served),
+    ]
+    res = _run("--serving-dir", str(serving), "--out-dir", str(out))
+    assert res.stdout == f"no new alerts to export (release {release.release_id})\n"
+
+    # Only someone who names the build file gets its unpublished alert, with a note.
+    res = _run("--database", str(database), "--out-dir", str(out))
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith(f"exported 1 new alerts of {database} to ")
+    assert res.stderr == (
+        f"note: {database} is not a published release; its alerts may never have been published\n"
+    )
+    last = _ledger(out)[-1]
+    assert (last["alert_id"], last["release_id"], last["source"]) == (
+        "a5",
+        "",
+        str(database.resolve()),
+    )
+    res = _run("--serving-dir", str(serving), "--database", str(database))
+    assert res.returncode == 2  # one source or the other
+
+
+def test_cli_errors_are_one_line(database: Path, tmp_path: Path) -> None:
+    res = _run("--serving-dir", str(tmp_path / "serving"), "--out-dir", str(tmp_path))
     assert res.returncode == 1
-    assert res.stderr.strip().splitlines() == [
+    assert res.stdout == ""
+    assert res.stderr.splitlines() == [
+        f"error: {tmp_path / 'serving'}: nothing published yet: run the pipeline (make demo) first"
+    ]
+    res = _run("--database", str(tmp_path / "missing.duckdb"), "--out-dir", str(tmp_path))
+    assert res.returncode == 1
+    assert res.stderr.splitlines() == [
         f"error: {tmp_path / 'missing.duckdb'}: warehouse not found (run the pipeline first)"
     ]
+
+
+def _assert_in_use(res: subprocess.CompletedProcess, path: Path, pid: int) -> None:
+    """One line naming the file and the holder's pid (DuckDB names the program too)."""
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    (line,) = res.stderr.splitlines()
+    assert line.startswith(f"error: {path} is in use by another process (PID {pid}, python")
+    assert line.endswith("): close the other connection and rerun")
+
+
+def test_a_warehouse_held_by_another_process_is_one_line(database: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    publish(database, serving, now=NOW)
+    out = tmp_path / "exports"
+    with held_open(database) as pid:
+        _assert_in_use(_run("--database", str(database), "--out-dir", str(out)), database, pid)
+        assert not out.exists()
+        # The publication does not depend on the build file: the default export still works.
+        res = _run("--serving-dir", str(serving), "--out-dir", str(out))
+        assert res.returncode == 0, res.stderr
+    # A client that opened the served file read-write (some SQL tools do by default).
+    written = sorted(out.iterdir())
+    served = (serving / "customer_health.duckdb").resolve()
+    with held_open(served) as pid:
+        _assert_in_use(_run("--serving-dir", str(serving), "--out-dir", str(out)), served, pid)
+    assert sorted(out.iterdir()) == written
