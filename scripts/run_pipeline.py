@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
-from chs.load import load_raw
+from chs.loading import load_raw
 from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from chs.dbt import DbtTarget, run_dbt
 from chs.errors import UserError
-from chs.load import load_raw
+from chs.loading import load_raw
 from raw_fixture import write_fixture
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"

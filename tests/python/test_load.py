@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from chs.errors import UserError
-from chs.load import load_raw
+from chs.loading import load_raw
 from chs.raw_tables import RAW_TABLES
 from raw_fixture import ROWS, write_fixture
 
@@ -50,10 +50,14 @@ def test_changed_file_replaces_only_its_table(tmp_path):
     assert {r.status for name, r in results.items() if name != "shop_orders"} == {"unchanged"}
 
 
-def test_missing_file_is_named(tmp_path):
+def test_missing_required_file_is_named(tmp_path):
     write_fixture(tmp_path / "raw")
-    (tmp_path / "raw" / "support" / "tickets.parquet").unlink()
-    with pytest.raises(UserError, match=r"support/tickets\.parquet: missing raw file"):
+    (tmp_path / "raw" / "product" / "usage_events.parquet").unlink()
+    with pytest.raises(
+        UserError,
+        match=r"product/usage_events\.parquet: missing raw file for required table"
+        r" product\.usage_events \(give usage_events\.parquet, usage_events\.csv or a folder",
+    ):
         load_raw(tmp_path / "raw", tmp_path / "w.duckdb")
     assert not (tmp_path / "w.duckdb").exists()
 

@@ -16,7 +16,6 @@ import great_expectations.expectations as gxe
 
 from chs.dbt import PROJECT_DIR
 from chs.errors import UserError
-from chs.load import REQUIRED_NON_EMPTY
 from chs.raw_tables import BOOL, DOUBLE, INT64, LOADER_COLUMNS, RAW_TABLES, STRING, RawTable
 from chs.registry import category_spellings
 from chs.validation.checks import (
@@ -140,7 +139,7 @@ def _profile(
     measures = ["count(*) as row_count"]
     # Tables the loader requires to have rows must have rows; the others (no tickets, no
     # orders, no survey answers yet) may be empty, as the loader and staging accept them.
-    least_rows = 1 if spec.relation in REQUIRED_NON_EMPTY else 0
+    least_rows = 1 if spec.required else 0
     bounds: list[tuple[str, float | None, float | None]] = [("row_count", least_rows, None)]
     keys = [spec.key] + (["customer_id"] if spec.key != "customer_id" else [])
     for key in (k for k in keys if k in present):
