@@ -81,7 +81,9 @@ TEXT = ["StringDtype"]
 INTEGER = ["Int64Dtype"]
 BOOLEAN = ["BooleanDtype"]
 TIMESTAMP = ["datetime64[us]", "datetime64[ns]"]
-CONTRACT_DTYPES = {STRING: TEXT, INT64: INTEGER, BOOL: BOOLEAN}
+# Integers and booleans may arrive as text: CSV files are loaded as text (chs.loading), and
+# staging casts text to the column's type and quarantines what does not fit.
+CONTRACT_DTYPES = {STRING: TEXT, INT64: INTEGER + TEXT, BOOL: BOOLEAN + TEXT}
 LOADER_DTYPES = {
     "_row_id": INTEGER,
     "_batch_id": TEXT,
