@@ -29,7 +29,12 @@ from chs.loading.cli import absent_line, add_load_arguments, csv_options, result
 from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
-from chs.source_checks import check_data_age, freshness_selection, newest_activity
+from chs.source_checks import (
+    check_data_age,
+    data_age_lines,
+    freshness_selection,
+    newest_activity,
+)
 
 if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
     from chs.validation import ValidationReport
@@ -74,8 +79,11 @@ def _check_sources(
         f"checking the age of the extract against {as_of} (at most {args.max_data_age_days} days)"
     )
     age = newest_activity(args.database, loaded, as_of)
-    for line in check_data_age(age, args.max_data_age_days, args.allow_stale_data):
-        print(f"    {line}")
+    for line in data_age_lines(age, args.max_data_age_days):
+        print(f"    {line}", flush=True)
+    warning = check_data_age(age, args.max_data_age_days, args.allow_stale_data)
+    if warning:
+        print(f"    {warning}")
     _done(started)
 
 

@@ -83,8 +83,8 @@ def newest_activity(
     return DataAge(as_of, newest)
 
 
-def check_data_age(age: DataAge, max_age_days: int, allow_stale: bool) -> list[str]:
-    """Lines describing the extract's age; a UserError when it is too old and not allowed."""
+def data_age_lines(age: DataAge, max_age_days: int) -> list[str]:
+    """One line per table: its newest activity and how many days before the as-of date."""
     lines = []
     for spec, moment in age.newest.items():
         if moment is None:
@@ -95,9 +95,15 @@ def check_data_age(age: DataAge, max_age_days: int, allow_stale: bool) -> list[s
                 f"{spec.name}: newest {spec.activity_at} {moment:%Y-%m-%d %H:%M}Z,"
                 f" {age.days(moment)} day(s) before {age.as_of}{stale}"
             )
+    return lines
+
+
+def check_data_age(age: DataAge, max_age_days: int, allow_stale: bool) -> str | None:
+    """None when the extract is recent enough; a warning when it is too old but allowed;
+    otherwise a UserError."""
     latest = age.latest
     if latest is not None and age.days(latest[1]) <= max_age_days:
-        return lines
+        return None
     found = (
         f"the newest activity ({latest[0].name}) is {age.days(latest[1])} days older than"
         if latest
@@ -105,7 +111,7 @@ def check_data_age(age: DataAge, max_age_days: int, allow_stale: bool) -> list[s
     )
     stale = f"stale extract: {found} the as-of date {age.as_of} (limit {max_age_days} days)"
     if allow_stale:
-        return [*lines, f"warning: {stale}; going on (--allow-stale-data)"]
+        return f"warning: {stale}; going on (--allow-stale-data)"
     raise UserError(
         f"{stale}; load a newer export, set --as-of to the export's date, or accept it with"
         " --allow-stale-data"
