@@ -19,7 +19,6 @@ from chs.raw_tables import RawTable
 
 PARQUET, CSV = "parquet", "csv"
 FORMATS = {".parquet": PARQUET, ".csv": CSV}
-ACCEPTED = "Parquet (.parquet) or CSV (.csv)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class TableInput:
 def _format_of(path: Path, suffix: str) -> str:
     kind = FORMATS.get(suffix.lower())
     if kind is None:
-        raise UserError(f"{path}: neither {ACCEPTED}; rename or remove the file")
+        raise UserError(f"{path}: neither Parquet (.parquet) nor CSV (.csv); rename or remove it")
     return kind
 
 
@@ -50,7 +49,7 @@ def _folder_input(spec: RawTable, folder: Path) -> TableInput:
         key=lambda p: p.name,
     )
     if not parts:
-        raise UserError(f"{folder}/: the folder has no parts ({ACCEPTED} files)")
+        raise UserError(f"{folder}/: the folder has no parts (.parquet or .csv files)")
     for part in parts:
         if part.is_dir():
             raise UserError(f"{part}/: a folder inside the parts of {spec.name} is not read")
