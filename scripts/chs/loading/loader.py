@@ -17,6 +17,8 @@ from chs.raw_tables import RAW_TABLES, RawTable
 
 def resolve_disabled(disabled: Collection[str]) -> set[str]:
     """Relations switched off by the user (`support_tickets` or `support.tickets`)."""
+    if isinstance(disabled, str):  # one name, not its letters
+        disabled = [disabled]
     by_name = {spec.relation: spec for spec in RAW_TABLES}
     by_name |= {spec.name: spec for spec in RAW_TABLES}
     found: set[str] = set()
