@@ -1,6 +1,8 @@
-"""Load the Parquet files of the source systems into the raw schema of the DuckDB warehouse.
+"""Load a company's raw files (Parquet, CSV or folders of parts) into the raw schema of DuckDB.
 
 python scripts/load_raw.py --raw-dir data/raw --database build/customer_health.duckdb
+python scripts/load_raw.py --raw-dir exports/ --csv-delimiter ';' --csv-encoding cp1252 \
+    --disable-source shop_orders
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ import argparse
 from pathlib import Path
 
 from chs.errors import run_cli
-from chs.load import load_raw
+from chs.loading import load_raw
+from chs.loading.cli import absent_line, add_load_arguments, csv_options, result_lines
 
 
 def main() -> int:
@@ -17,13 +20,19 @@ def main() -> int:
     parser.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
     parser.add_argument("--database", type=Path, default=Path("build/customer_health.duckdb"))
     parser.add_argument("--schema", default="raw")
+    add_load_arguments(parser)
     args = parser.parse_args()
-    for result in load_raw(args.raw_dir, args.database, args.schema):
-        note = f"  (extra columns kept in raw, unused: {', '.join(result.extra_columns)})"
-        print(
-            f"{result.relation:<28} {result.rows:>12,} rows  {result.status}"
-            + (note if result.extra_columns else "")
-        )
+    results = load_raw(
+        args.raw_dir,
+        args.database,
+        args.schema,
+        disabled=args.disable_source,
+        csv=csv_options(args),
+    )
+    print("\n".join(result_lines(results)))
+    absent = absent_line(results)
+    if absent:
+        print(absent)
     return 0
 
 

@@ -5,24 +5,36 @@ raw data passed validation, dbt build (with its tests) succeeded and the marts p
 validation are the marts published to the serving location (--serving-dir) that BI tools
 read. Any failure stops the run with one clear line and leaves the last publication as it was.
 
+Before anything is built, the sources are checked: `dbt source freshness` on the tables that
+were delivered with rows, and the age of the extract (its newest event, ticket, payment, order
+or survey answer) against --as-of: the generated data's --end when this run generated it,
+otherwise today (UTC).
+
 python scripts/run_pipeline.py --customers 1000            # demo on generated data
-python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own Parquet files
+python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own files
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
-from chs.load import load_raw
+from chs.loading import LoadResult, load_raw, resolve_disabled
+from chs.loading.cli import absent_line, add_load_arguments, csv_options, result_lines
 from chs.publish import current_release, publish
 from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
+from chs.source_checks import (
+    check_data_age,
+    data_age_lines,
+    freshness_selection,
+    newest_activity,
+)
 
 if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
     from chs.validation import ValidationReport
@@ -52,6 +64,29 @@ def _require(report: ValidationReport, what: str) -> None:
     print("    " + report.summary().replace("\n", "\n    "))
 
 
+def _check_sources(
+    loaded: list[LoadResult], target: DbtTarget, args: argparse.Namespace, as_of: date
+) -> None:
+    """Freshness of the delivered tables, then the age of the extract (chs.source_checks)."""
+    selection, warnings = freshness_selection(loaded, strict=args.strict_freshness)
+    started = _step(f"checking source freshness ({len(selection)} tables with rows)")
+    for warning in warnings:
+        print(f"    {warning}")
+    run_dbt(["source", "freshness", "--select", *selection], target, quiet=True)
+    _done(started)
+
+    started = _step(
+        f"checking the age of the extract against {as_of} (at most {args.max_data_age_days} days)"
+    )
+    age = newest_activity(args.database, loaded, as_of)
+    for line in data_age_lines(age, args.max_data_age_days):
+        print(f"    {line}", flush=True)
+    warning = check_data_age(age, args.max_data_age_days, args.allow_stale_data)
+    if warning:
+        print(f"    {warning}")
+    _done(started)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1000)
@@ -74,9 +109,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR)
     parser.add_argument(
-        "--skip-generate", action="store_true", help="use the Parquet files already in --raw-dir"
+        "--skip-generate", action="store_true", help="use the files already in --raw-dir"
+    )
+    add_load_arguments(parser)
+    parser.add_argument(
+        "--strict-freshness",
+        action="store_true",
+        help="a table delivered without rows fails the freshness check (default: a warning)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="the date the extract is judged against (default: --end when generating,"
+        " otherwise today UTC)",
+    )
+    parser.add_argument("--max-data-age-days", type=int, default=14)
+    parser.add_argument(
+        "--allow-stale-data",
+        action="store_true",
+        help="go on when the newest activity is older than --max-data-age-days",
     )
     args = parser.parse_args(argv)
+    as_of = args.as_of or (args.end if not args.skip_generate else datetime.now(UTC).date())
+    csv = csv_options(args)  # refuse bad options before the long steps
+    resolve_disabled(args.disable_source)
     target = DbtTarget(
         database=args.database.resolve(),
         work_dir=args.work_dir.resolve(),
@@ -107,17 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         _done(started)
 
     started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")
-    for result in load_raw(args.raw_dir, args.database):
-        note = f"  (extra columns kept in raw, unused: {', '.join(result.extra_columns)})"
-        print(
-            f"    {result.relation:<28}{result.rows:>12,} rows  {result.status}"
-            + (note if result.extra_columns else "")
-        )
+    loaded = load_raw(args.raw_dir, args.database, disabled=args.disable_source, csv=csv)
+    print("\n".join(result_lines(loaded, indent="    ")))
+    absent = absent_line(loaded)
+    if absent:
+        print(f"    {absent}")
     _done(started)
 
-    started = _step("checking source freshness")
-    run_dbt(["source", "freshness"], target, quiet=True)
-    _done(started)
+    _check_sources(loaded, target, args, as_of)
 
     from chs.validation import validate_marts, validate_raw  # Great Expectations is slow to import
 
@@ -153,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"                    {args.serving_dir / 'parquet'}/<mart>.parquet")
     print(f"Release:            {release.release_id} ({len(release.tables)} tables)")
     print(f"Validation reports: {args.report_dir} (JSON; HTML in data_docs/)")
+    if absent:
+        print(absent)
     return 0
 
 

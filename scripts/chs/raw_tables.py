@@ -5,6 +5,11 @@ files with exactly these schemas, the loader and the raw validation read it, and
 tests/python/test_project_layout.py checks the dbt sources (models/staging/*/_*__sources.yml)
 and the column tables of docs/raw_data.md against it.
 
+A table is `required` (nothing can be scored without it: its file must exist and have rows) or
+optional (a company without a help desk or a shop delivers no file: the loader creates the raw
+table empty and records it as absent in `_source_presence`). `activity_at` names the column
+that dates a table's activity; the newest such value says how recent an extract is.
+
 Types are Arrow type names, as `pyarrow.type_for_alias` reads them: "string", "int64",
 "double" and "bool". Timestamps and dates are ISO-8601 strings (docs/raw_data.md, Conventions).
 """
@@ -25,11 +30,15 @@ class RawTable:
     table: str
     key: str
     fields: tuple[tuple[str, str], ...]  # (column, type) in file order
+    required: bool = False
+    activity_at: str | None = None  # the column dating the table's activity, if it has one
 
     def __post_init__(self) -> None:
         unknown = [column for column, kind in self.fields if kind not in COLUMN_TYPES]
         if unknown or self.key not in self.columns:
             raise ValueError(f"{self.relation}: unknown types of {unknown} or key not a column")
+        if self.activity_at is not None and self.activity_at not in self.columns:
+            raise ValueError(f"{self.relation}: activity_at {self.activity_at} is not a column")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -42,9 +51,20 @@ class RawTable:
         return f"{self.source}_{self.table}"
 
     @property
+    def name(self) -> str:
+        """The table as people and dbt name it: `source.table`."""
+        return f"{self.source}.{self.table}"
+
+    @property
+    def stem(self) -> str:
+        """Path relative to the raw data folder without extension: `<stem>.parquet`,
+        `<stem>.csv` or the folder `<stem>/` of parts."""
+        return f"{self.source}/{self.table}"
+
+    @property
     def file(self) -> str:
-        """Path of the Parquet file relative to the raw data folder."""
-        return f"{self.source}/{self.table}.parquet"
+        """Path of the Parquet file relative to the raw data folder (as the generator writes)."""
+        return f"{self.stem}.parquet"
 
     def arrow_schema(self) -> pa.Schema:
         """The Parquet (Arrow) schema of the table's file."""
@@ -69,6 +89,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("csm_owner", STRING),
             ("updated_at", STRING),
         ),
+        required=True,
     ),
     RawTable(
         "billing",
@@ -86,6 +107,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("renews_on", STRING),
             ("change_type", STRING),
         ),
+        required=True,
     ),
     RawTable(
         "billing",
@@ -115,6 +137,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("currency", STRING),
             ("payment_status", STRING),
         ),
+        activity_at="attempted_at",
     ),
     RawTable(
         "product",
@@ -127,6 +150,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("is_key_feature", BOOL),
             ("released_on", STRING),
         ),
+        required=True,
     ),
     RawTable(
         "product",
@@ -140,6 +164,8 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("occurred_at", STRING),
             ("received_at", STRING),
         ),
+        required=True,
+        activity_at="occurred_at",
     ),
     RawTable(
         "support",
@@ -157,6 +183,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("is_escalated", BOOL),
             ("satisfaction_rating", INT64),
         ),
+        activity_at="opened_at",
     ),
     RawTable(
         "shop",
@@ -171,6 +198,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("currency", STRING),
             ("order_status", STRING),
         ),
+        activity_at="ordered_at",
     ),
     RawTable(
         "surveys",
@@ -185,7 +213,9 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("responded_at", STRING),
             ("survey_channel", STRING),
         ),
+        activity_at="responded_at",
     ),
 )
 
 LOADER_COLUMNS = ("_row_id", "_batch_id", "_source_file", "_loaded_at")
+REQUIRED_TABLES: tuple[RawTable, ...] = tuple(spec for spec in RAW_TABLES if spec.required)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from chs.dbt import DbtTarget, run_dbt
-from chs.load import load_raw
+from chs.loading import load_raw
 from raw_fixture import write_fixture
 
 

@@ -7,6 +7,7 @@ expectations were written by reading the rules in docs (not by running the model
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pyarrow as pa
@@ -519,5 +520,43 @@ def write_fixture(raw_dir: Path) -> dict[str, list[str]]:
         path = raw_dir / f"{name}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path)
+        expected[name.replace("/", ".")] = [row["expect"] for row in rows]
+    return expected
+
+
+def csv_value(value: object) -> str:
+    """A fixture value as a CSV field: null is an empty field, booleans are true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(
+    path: Path,
+    rows: list[dict],
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    columns: list[str] | None = None,
+) -> Path:
+    """Write fixture rows (without `expect`) as a CSV file with a header row.
+
+    `columns` renames the header (same order as the rows' keys), e.g. to capitalise one.
+    """
+    names = [key for key in rows[0] if key != "expect"] if rows else list(columns or [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(columns or names)
+        writer.writerows([[csv_value(row[name]) for name in names] for row in rows])
+    return path
+
+
+def write_fixture_csv(raw_dir: Path) -> dict[str, list[str]]:
+    """Write every fixture table as `<source>/<table>.csv`; return the expected verdicts."""
+    expected = {}
+    for name, rows in ROWS.items():
+        write_csv(raw_dir / f"{name}.csv", rows)
         expected[name.replace("/", ".")] = [row["expect"] for row in rows]
     return expected

@@ -201,3 +201,104 @@ def test_alert_export_is_idempotent_and_self_contained(pipeline, tmp_path):
             assert record[field], (field, record)
         assert "contact_email" not in record and "customer_name" not in record
     assert not any("@" in line for line in jsonl.read_text().splitlines())
+
+
+# A company that has only the required tables, exported as CSV: the pipeline loads them, creates
+# the optional ones empty, checks freshness and the extract's age, and builds.
+CSV_END = "2025-08-31"
+
+
+@pytest.fixture(scope="module")
+def required_csv(tmp_path_factory):
+    from chs.generator import generate
+
+    root = tmp_path_factory.mktemp("required_csv")
+    generate(customers=40, start="2025-06-02", end=CSV_END, seed=7, dirt_rate=0.02,
+             out=root / "generated", truth_out=root / "truth", quiet=True)  # fmt: skip
+    for spec in RAW_TABLES:
+        if spec.required:
+            target = root / "raw" / f"{spec.stem}.csv"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            duckdb.sql(
+                f"copy (from read_parquet('{root / 'generated' / spec.file}')) to '{target}'"
+                " (header)"
+            )
+    return root
+
+
+def _run_csv(root, *extra):
+    command = [
+        sys.executable,
+        str(SCRIPTS / "run_pipeline.py"),
+        "--skip-generate",
+        "--raw-dir", str(root / "raw"),
+        "--database", str(root / "warehouse.duckdb"),
+        "--serving-dir", str(root / "serving"),
+        "--report-dir", str(root / "validation"),
+        "--work-dir", str(root),
+        *extra,
+    ]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def test_required_tables_as_csv_go_through_the_pipeline(required_csv):
+    run = _run_csv(required_csv, "--as-of", CSV_END)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = run.stdout
+    for spec in RAW_TABLES:
+        if spec.required:
+            assert f"loaded     (csv: {spec.stem}.csv)" in out, spec.relation
+        else:
+            assert f"{spec.relation:<28}{0:>12,} rows  absent" in out, spec.relation
+    absent = (
+        "absent sources: billing.invoices, billing.payments, support.tickets, shop.orders,"
+        " surveys.survey_responses (their indicators are missing, not zero)"
+    )
+    assert out.count(absent) == 2  # after the load and in the run summary
+    assert "==> checking source freshness (4 tables with rows)" in out
+    # Clean activity lies in [--start, --end + 1 day) UTC (docs/raw_data.md); future dirt is
+    # years later and ignored: the newest event is on the last day.
+    assert f"product.usage_events: newest occurred_at {CSV_END} " in out
+    assert f", 0 day(s) before {CSV_END}\n" in out
+    with duckdb.connect(str(required_csv / "warehouse.duckdb"), read_only=True) as con:
+        presence = con.execute(
+            "select relation, is_present, file_format from raw._source_presence order by 1"
+        ).fetchall()
+        assert con.execute("select count(*) from marts.fct_customer_health_current").fetchone()[0]
+    assert presence == [
+        ("billing_invoices", False, None),
+        ("billing_payments", False, None),
+        ("billing_subscriptions", True, "csv"),
+        ("crm_customers", True, "csv"),
+        ("product_features", True, "csv"),
+        ("product_usage_events", True, "csv"),
+        ("shop_orders", False, None),
+        ("support_tickets", False, None),
+        ("surveys_survey_responses", False, None),
+    ]
+
+
+def test_empty_delivered_table_warns_unless_strict_and_a_stale_extract_stops(required_csv):
+    columns = ",".join(next(s for s in RAW_TABLES if s.relation == "support_tickets").columns)
+    tickets = required_csv / "raw" / "support" / "tickets.csv"
+    tickets.parent.mkdir()
+    tickets.write_text(columns + "\n")
+    strict = _run_csv(required_csv, "--as-of", CSV_END, "--strict-freshness")
+    assert strict.returncode == 1
+    assert strict.stderr.splitlines() == [
+        "error: source freshness: support.tickets delivered without rows, so not fresh"
+        " (--strict-freshness; without it this is a warning)"
+    ]
+    stale = _run_csv(required_csv, "--as-of", "2025-09-15")  # 15 days after the last event
+    assert stale.returncode == 1
+    assert "    warning: support.tickets was delivered without rows;" in stale.stdout
+    assert "shop.orders, surveys.survey_responses (their" in stale.stdout
+    assert "support.tickets," not in stale.stdout.split("absent sources:")[1].splitlines()[0]
+    assert stale.stderr.splitlines() == [
+        "error: stale extract: the newest activity (product.usage_events) is 15 days older than"
+        " the as-of date 2025-09-15 (limit 14 days); load a newer export, set --as-of to the"
+        " export's date, or accept it with --allow-stale-data"
+    ]
+    assert "    product.usage_events: newest occurred_at 2025-08-31 " in stale.stdout
+    assert ", 15 day(s) before 2025-09-15 (older than the limit)\n" in stale.stdout
+    assert "==> validating raw data" not in stale.stdout

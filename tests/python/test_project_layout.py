@@ -91,3 +91,12 @@ def test_docs_list_the_truth_columns_and_types():
     for name, schema in TRUTH_TABLES.items():
         columns = [(c, _arrow_name(t)) for c, t in documented[name]]
         assert columns == [(f.name, str(f.type)) for f in schema], name
+
+
+def test_docs_mark_the_required_and_the_optional_tables():
+    """Under each table's heading, docs/raw_data.md says **Required.** or **Optional.**"""
+    lines = (PROJECT / "docs" / "raw_data.md").read_text().splitlines()
+    for spec in RAW_TABLES:
+        after = lines[lines.index(f"### {spec.stem}") + 1 :]
+        first = next(line for line in after if line.strip())
+        assert first == ("**Required.**" if spec.required else "**Optional.**"), spec.stem

@@ -55,6 +55,7 @@ def _pipeline(root: Path, *extra: str, raw: Path | None = None) -> list[str]:
         "--serving-dir", str(root / "serving"),
         "--report-dir", str(root / "validation"),
         "--work-dir", str(root),
+        "--as-of", "2025-08-31",  # the generated data's --end, also for --skip-generate runs
         *extra,
     ]  # fmt: skip
     return command
@@ -188,16 +189,16 @@ def test_failed_runs_leave_the_publication_untouched(published, tmp_path):
     serving = root / "serving"
     before = _release(serving)
 
-    # A raw file goes missing: the loader refuses with one line.
+    # A required raw file goes missing: the loader refuses with one line.
     broken_raw = tmp_path / "raw"
     shutil.copytree(root / "raw", broken_raw)
-    (broken_raw / "support" / "tickets.parquet").unlink()
+    (broken_raw / "product" / "usage_events.parquet").unlink()
     result = subprocess.run(
         _pipeline(root, "--skip-generate", raw=broken_raw), capture_output=True, text=True
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "support/tickets.parquet: missing raw file" in result.stderr
+    assert "product/usage_events.parquet: missing raw file" in result.stderr
     assert _release(serving) == before
 
     # The weights seed no longer sums to one: dbt's tests fail the build.

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from chs.dbt import DbtTarget, copy_project, run_dbt
 from chs.generator import generate
-from chs.load import load_raw
+from chs.loading import load_raw
 
 START, END = date(2025, 1, 6), date(2025, 6, 29)
 CUT_WEEK = date(2025, 4, 7)  # week W: Monday 2025-04-07 .. Sunday 2025-04-13

@@ -16,7 +16,6 @@ import great_expectations.expectations as gxe
 
 from chs.dbt import PROJECT_DIR
 from chs.errors import UserError
-from chs.load import REQUIRED_NON_EMPTY
 from chs.raw_tables import BOOL, DOUBLE, INT64, LOADER_COLUMNS, RAW_TABLES, STRING, RawTable
 from chs.registry import category_spellings
 from chs.validation.checks import (
@@ -81,7 +80,9 @@ TEXT = ["StringDtype"]
 INTEGER = ["Int64Dtype"]
 BOOLEAN = ["BooleanDtype"]
 TIMESTAMP = ["datetime64[us]", "datetime64[ns]"]
-CONTRACT_DTYPES = {STRING: TEXT, INT64: INTEGER, BOOL: BOOLEAN}
+# Integers and booleans may arrive as text: CSV files are loaded as text (chs.loading), and
+# staging casts text to the column's type and quarantines what does not fit.
+CONTRACT_DTYPES = {STRING: TEXT, INT64: INTEGER + TEXT, BOOL: BOOLEAN + TEXT}
 LOADER_DTYPES = {
     "_row_id": INTEGER,
     "_batch_id": TEXT,
@@ -139,7 +140,7 @@ def _profile(
     measures = ["count(*) as row_count"]
     # Tables the loader requires to have rows must have rows; the others (no tickets, no
     # orders, no survey answers yet) may be empty, as the loader and staging accept them.
-    least_rows = 1 if spec.relation in REQUIRED_NON_EMPTY else 0
+    least_rows = 1 if spec.required else 0
     bounds: list[tuple[str, float | None, float | None]] = [("row_count", least_rows, None)]
     keys = [spec.key] + (["customer_id"] if spec.key != "customer_id" else [])
     for key in (k for k in keys if k in present):
