@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import yaml
 from chs.generator import TRUTH_TABLES
+from chs.loading.warehouse import PRESENCE, PRESENCE_COLUMNS
 from chs.raw_tables import COLUMN_TYPES, LOADER_COLUMNS, RAW_TABLES
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,15 @@ def test_contract_names_and_types_are_well_formed():
 
 def test_dbt_sources_declare_every_raw_table():
     declared = {key: table["identifier"] for key, table in _sources().items()}
+    # The loader's own record of what it loaded is a source of the models too.
+    presence = declared.pop(("loader", "source_presence"))
+    assert presence == PRESENCE
     assert declared == {(spec.source, spec.table): spec.relation for spec in RAW_TABLES}
+
+
+def test_dbt_source_of_the_presence_table_lists_the_loaders_columns():
+    columns = [column["name"] for column in _sources()[("loader", "source_presence")]["columns"]]
+    assert columns == [name for name, _ in PRESENCE_COLUMNS]
 
 
 def test_dbt_sources_declare_only_contract_columns():
