@@ -57,7 +57,9 @@ def _require(report: ValidationReport, what: str) -> None:
         failed = [suite.name for suite in report.suite_results if not suite.success]
         if any(name.endswith("distribution_vs_previous") for name in failed):
             hint = (
-                " (if the data changed on purpose, rerun with --accept-distribution-change,"
+                " (the marts moved against the last publication: bands, customers, or a"
+                " latest week earlier than the published one, as an older extract gives;"
+                " if the data changed on purpose, rerun with --accept-distribution-change,"
                 " or PIPELINE_ARGS=--accept-distribution-change with make)"
             )
         raise UserError(f"validation of the {what} failed: nothing was published{hint}")

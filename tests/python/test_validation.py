@@ -261,6 +261,27 @@ def test_marts_validation_fails_when_bands_moved_against_previous(warehouse, tmp
     assert moved["customers_in_current_mart"] == 0
 
 
+def test_marts_validation_fails_when_the_latest_week_moves_back(warehouse, tmp_path):
+    # The previous publication ran two weeks further: every week of it two weeks later, so
+    # the bands and customers match but this build's latest week is two weeks earlier.
+    previous = _broken_copy(
+        warehouse,
+        tmp_path / "previous.duckdb",
+        "update marts.fct_customer_health_weekly set week_start = week_start + interval 14 day",
+    )
+    report = validate_marts(warehouse, tmp_path / "reports", previous=previous)
+
+    assert _failures(report) == [
+        (
+            "marts.distribution_vs_previous",
+            "latest_week",
+            "expect_column_values_to_be_between",
+            "weeks_moved",
+        )
+    ]
+    assert report.suite_results[-1].failures[0].sample == [{"weeks_moved": -2}]
+
+
 @pytest.mark.parametrize(
     "change",
     [

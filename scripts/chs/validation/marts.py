@@ -96,6 +96,14 @@ def _comparison_suite(
                 as relative_move
         from measures
     """
+    # The latest scored week must not move backwards: an older extract would republish an
+    # older present as the current one.
+    latest = f"select max(week_start) from {{catalog}}.marts.{WEEKLY}"
+    weeks_back = f"""
+        select {_days_between("previous_latest", "current_latest")} / 7 as weeks_moved
+        from (select ({latest.format(catalog=previous)}) as previous_latest,
+            ({latest.format(catalog=current)}) as current_latest)
+    """
     return SuiteSpec(
         "marts.distribution_vs_previous",
         [
@@ -107,9 +115,19 @@ def _comparison_suite(
                     not_null("relative_move"),
                     between("relative_move", 0, tolerance),
                 ],
-            )
+            ),
+            Check(
+                "latest_week",
+                weeks_back,
+                lambda: [not_null("weeks_moved"), between("weeks_moved", 0, None)],
+            ),
         ],
     )
+
+
+def _days_between(start: str, end: str) -> str:
+    """Whole days from date `start` to date `end` (DuckDB)."""
+    return f"date_diff('day', {start}, {end})"
 
 
 def _attach_previous(con: Connection, previous: Path) -> None:
