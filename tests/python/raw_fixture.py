@@ -182,14 +182,15 @@ ROWS: dict[str, list[dict]] = {
             change_type="new",
             expect="staged",
         ),
-        # C0000005's only period, with an MRR that is not a number: quarantined, yet it
-        # still makes the customer subscribed (its amounts unknown) and flags the customer.
+        # C0000005's only period, with a seat count of 10^12 (too large for seats):
+        # quarantined, yet it still makes the customer subscribed (its amounts unknown) and
+        # flags the customer.
         dict(
             subscription_id="S8",
             customer_id="C0000005",
             plan_name="starter",
-            seats=2,
-            mrr_amount=float("nan"),
+            seats=10**12,
+            mrr_amount=120.0,
             currency="EUR",
             started_at="2025-02-01T00:00:00Z",
             ended_at=None,

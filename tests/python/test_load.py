@@ -145,7 +145,7 @@ def test_absent_optional_tables_load_empty_and_are_recorded_absent(tmp_path):
     ) == [
         ("billing_invoices", False, 0, None, None),
         ("billing_payments", False, 0, None, None),
-        ("billing_subscriptions", True, 7, "billing/subscriptions.parquet", "parquet"),
+        ("billing_subscriptions", True, 9, "billing/subscriptions.parquet", "parquet"),
         ("crm_customers", True, 8, "crm/customers.parquet", "parquet"),
         ("product_features", True, 3, "product/features.parquet", "parquet"),
         ("product_usage_events", True, 7, "product/usage_events.parquet", "parquet"),

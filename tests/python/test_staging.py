@@ -157,14 +157,14 @@ def test_names_with_quotes_and_sql_survive_unchanged(fixture_build):
 
 
 def test_a_quarantined_amount_does_not_change_a_customers_status(fixture_build):
-    # S8, C0000005's only period, has an MRR that is not a number: staging quarantines it,
+    # S8, C0000005's only period, has 10^12 seats: staging quarantines it,
     # but the period still makes C0000005 a subscribed customer, with seats and MRR unknown.
     database = fixture_build["database"]
     assert _query(
         database,
         "select quarantine_reason, quarantine_column from data_quality.fct_quarantined_rows"
         " where source_table = 'billing.subscriptions' and record_id = 'S8'",
-    ) == [("invalid_value", "mrr_amount")]
+    ) == [("invalid_value", "seats")]
     assert _query(
         database,
         "select seats, mrr_amount, has_quarantined_amounts"
