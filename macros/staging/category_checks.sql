@@ -1,17 +1,12 @@
 {#-
-    Quarantine checks for a categorical column standardised through
-    seeds/category_aliases.csv (joined with category_alias_join). Expects
-    `<column>_raw` in the checked CTE.
+    Quarantine checks for a closed categorical column, one scoring depends on,
+    standardised through seeds/category_aliases.csv (joined with
+    category_alias_join): a missing value when required (as for an open
+    category, open_category_checks), and a value the seed does not know.
+    Expects `<column>_raw` in the checked CTE.
 -#}
 {% macro category_checks(column, required=true) -%}
-    {%- set checks = [] -%}
-    {%- if required -%}
-        {%- do checks.append({
-            'when': column ~ '_raw is null',
-            'reason': 'missing_value',
-            'column': column,
-        }) -%}
-    {%- endif -%}
+    {%- set checks = open_category_checks(column, required) -%}
     {%- do checks.append({
         'when': column ~ '_raw is not null and '
             ~ column ~ '_aliases.standard_value is null',
