@@ -1,7 +1,6 @@
 """The scoring and staging rules Python needs, read from the project's seeds (never copied).
 
 dbt loads the same files as seeds, so SQL and Python share one definition:
-- seeds/indicator_catalogue.csv: the indicators and the family each belongs to;
 - seeds/score_bands.csv: the colour bands (a score takes the band with the highest min_score
   at or below it);
 - seeds/category_aliases.csv: the spellings of each categorical value staging accepts, matched
@@ -33,18 +32,6 @@ def _rows(project_dir: Path, seed: str, columns: tuple[str, ...]) -> list[dict[s
             return list(reader)
     except OSError as exc:
         raise UserError(f"{path}: cannot read the seed ({exc.strerror})") from None
-
-
-def indicator_keys(project_dir: Path = PROJECT_DIR) -> list[str]:
-    """Indicator keys in catalogue order."""
-    rows = _rows(project_dir, "indicator_catalogue", ("indicator_key", "family"))
-    return [row["indicator_key"] for row in rows]
-
-
-def families(project_dir: Path = PROJECT_DIR) -> list[str]:
-    """Indicator families in order of first appearance in the catalogue."""
-    rows = _rows(project_dir, "indicator_catalogue", ("indicator_key", "family"))
-    return list(dict.fromkeys(row["family"] for row in rows))
 
 
 def bands(project_dir: Path = PROJECT_DIR) -> list[str]:
