@@ -10,14 +10,12 @@
 -#}
 with
 
-subscriptions as (
-    select * from {{ ref('base_billing__subscriptions') }}
+staged as (
+    select * from {{ ref('stg_billing__subscriptions') }}
 ),
 
-staged_ids as (
-    select distinct subscription_id
-    from subscriptions
-    where row_status = 'staged'
+subscriptions as (
+    select * from {{ ref('base_billing__subscriptions') }}
 ),
 
 rescued as (
@@ -27,12 +25,12 @@ rescued as (
     -- has a staged version keeps the staged one.
     select subscriptions.*
     from subscriptions
-    left join staged_ids
-        on subscriptions.subscription_id = staged_ids.subscription_id
+    left join staged
+        on subscriptions.subscription_id = staged.subscription_id
     where
         subscriptions.row_status = 'quarantined'
         and subscriptions.quarantine_column in ('seats', 'mrr_amount')
-        and staged_ids.subscription_id is null
+        and staged.subscription_id is null
         and length(subscriptions.currency) = 3
         and (
             subscriptions.ended_at is null
@@ -62,8 +60,7 @@ final as (
         started_at,
         ended_at,
         false as has_quarantined_amounts
-    from subscriptions
-    where row_status = 'staged'
+    from staged
     union all
     select
         subscription_id,
