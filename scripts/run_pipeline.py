@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
+from chs.landed import dbt_vars, vendors_of
 from chs.loading import LoadResult, load_raw, resolve_disabled
 from chs.loading.cli import absent_line, add_load_arguments, csv_options, result_lines
 from chs.publish import current_release, publish
-from chs.raw_tables import RAW_TABLES
 from chs.report import score_summary, staging_summary
 from chs.source_checks import (
     check_data_age,
@@ -113,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-generate", action="store_true", help="use the files already in --raw-dir"
     )
+    parser.add_argument(
+        "--layout",
+        default="native",
+        help="how the raw data is delivered: native (the raw contract), fivetran (Salesforce,"
+        " Stripe, Zendesk and Segment as Fivetran lands them) or a comma-separated list of"
+        " vendors (stripe,zendesk); generated data is written in this layout",
+    )
     add_load_arguments(parser)
     parser.add_argument(
         "--strict-freshness",
@@ -135,18 +142,22 @@ def main(argv: list[str] | None = None) -> int:
     as_of = args.as_of or (args.end if not args.skip_generate else datetime.now(UTC).date())
     csv = csv_options(args)  # refuse bad options before the long steps
     resolve_disabled(args.disable_source)
+    vendors = vendors_of(args.layout)
     target = DbtTarget(
         database=args.database.resolve(),
         work_dir=args.work_dir.resolve(),
         project_dir=args.project_dir.resolve(),
+        vars=tuple(dbt_vars(vendors).items()),
     )
 
     if not args.skip_generate:
         from chs.generator import GeneratorError, generate  # only this step needs numpy
+        from chs.generator.output import TRUTH_TABLES
 
         started = _step(
             f"generating {args.customers:,} customers {args.start} .. {args.end}"
-            f" (seed {args.seed}, dirt rate {args.dirt_rate}) into {args.raw_dir}"
+            f" (seed {args.seed}, dirt rate {args.dirt_rate}) into {args.raw_dir},"
+            f" layout {args.layout}"
         )
         try:
             counts = generate(
@@ -157,15 +168,18 @@ def main(argv: list[str] | None = None) -> int:
                 dirt_rate=args.dirt_rate,
                 out=args.raw_dir,
                 truth_out=args.truth_dir,
+                layout=vendors,
             )
         except GeneratorError as exc:
             raise UserError(str(exc)) from None
-        raw_rows = sum(counts.get(spec.table, 0) for spec in RAW_TABLES)
-        print(f"    {raw_rows:,} raw rows in {len(RAW_TABLES)} tables")
+        raw = {name: rows for name, rows in counts.items() if name not in TRUTH_TABLES}
+        print(f"    {sum(raw.values()):,} raw rows in {len(raw)} tables")
         _done(started)
 
     started = _step(f"loading {args.raw_dir} into {args.database} (schema raw)")
-    loaded = load_raw(args.raw_dir, args.database, disabled=args.disable_source, csv=csv)
+    loaded = load_raw(
+        args.raw_dir, args.database, disabled=args.disable_source, csv=csv, vendors=vendors
+    )
     print("\n".join(result_lines(loaded, indent="    ")))
     absent = absent_line(loaded)
     if absent:

@@ -15,5 +15,7 @@
         ('shop.orders', 'base_shop__orders', 'order_id'),
         ('surveys.survey_responses', 'base_surveys__survey_responses',
             'response_id'),
+        ('identity.customer_id_map', 'base_identity__customer_id_map',
+            'external_id'),
     ]) }}
 {%- endmacro %}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,7 @@ class DbtTarget:
     work_dir: Path
     profiles_dir: Path = PROJECT_DIR
     project_dir: Path = PROJECT_DIR
+    vars: tuple[tuple[str, str], ...] = ()  # dbt vars of every invocation (source adapters)
 
     def env(self) -> dict[str, str]:
         return {"CHS_DUCKDB_PATH": str(self.database), "DBT_LOG_PATH": str(self.work_dir / "logs")}
@@ -90,6 +92,8 @@ def run_dbt(args: Sequence[str], target: DbtTarget, quiet: bool = False) -> obje
         str(target.work_dir / "target"),
         "--no-partial-parse",
     ]
+    if target.vars:
+        full += ["--vars", json.dumps(dict(target.vars))]
     if quiet:
         full = ["--quiet", *full]
     with _environment(target.env()):

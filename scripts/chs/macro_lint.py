@@ -42,6 +42,7 @@ ARGUMENTS: dict[str, dict[str, object]] = {
         ]
     },
     "accepted_range": {"min_value": 0, "max_value": 100},
+    "landed_columns": {"columns": [("amount", "bigint"), ("currency", "varchar")]},
 }
 # Loops that emit select items or from-items: sqlfluff judges the indent of their tags against
 # the wrapper, not against the caller's list the items land in, and integer_sequence builds its
@@ -50,6 +51,9 @@ LOOP_RULES: dict[str, str] = {
     "family_scores": "layout.indent",
     "family_score_columns": "layout.indent",
     "integer_sequence": "layout.indent,structure.subquery",
+    # a from-item (native subquery or adapter ref) and a select list built column by column
+    "raw_table": "layout.indent",
+    "landed_columns": "layout.indent",
 }
 # Rules about a whole query, which a fragment is not: an expression macro's result is one item
 # of a select the caller aliases, and it refers to relations only the caller's query has.
@@ -133,6 +137,8 @@ def lintable(macro: Macro) -> Lintable:
         wrapper, dedent = [], indent
     elif first.startswith(("left join", "inner join", "join")):
         wrapper, dedent = ["select *", "from linted_relation"], indent
+    elif first == "(":  # a subquery the caller selects from (raw_table)
+        wrapper, dedent = ["select *", "from"], indent - 4
     else:
         wrapper, dedent = ["select"], indent - 4
     # Whitespace control ({%- -%}) joins lines in a render; the caller's layout decides how

@@ -11,7 +11,12 @@ table empty and records it as absent in `_source_presence`). `activity_at` names
 that dates a table's activity; the newest such value says how recent an extract is.
 
 Types are Arrow type names, as `pyarrow.type_for_alias` reads them: "string", "int64",
-"double" and "bool". Timestamps and dates are ISO-8601 strings (docs/raw_data.md, Conventions).
+"double", "bool" and "timestamp[us]". Timestamps and dates of the raw contract are ISO-8601
+strings (docs/raw_data.md, Conventions); the tables connectors land (chs.landed) also hold
+timestamps typed, in UTC without a zone, as Fivetran lands them.
+
+`optional` names columns a file may lack (a field the source system does not have): the loader
+fills a missing one with nulls of its type.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 STRING, INT64, DOUBLE, BOOL = "string", "int64", "double", "bool"
-COLUMN_TYPES = (STRING, INT64, DOUBLE, BOOL)
+TIMESTAMP = "timestamp[us]"
+COLUMN_TYPES = (STRING, INT64, DOUBLE, BOOL, TIMESTAMP)
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,14 @@ class RawTable:
     fields: tuple[tuple[str, str], ...]  # (column, type) in file order
     required: bool = False
     activity_at: str | None = None  # the column dating the table's activity, if it has one
+    optional: tuple[str, ...] = ()  # columns a file may lack: loaded as nulls
 
     def __post_init__(self) -> None:
         unknown = [column for column, kind in self.fields if kind not in COLUMN_TYPES]
         if unknown or self.key not in self.columns:
             raise ValueError(f"{self.relation}: unknown types of {unknown} or key not a column")
+        if not set(self.optional) <= set(self.columns) or self.key in self.optional:
+            raise ValueError(f"{self.relation}: optional columns {self.optional} not all columns")
         if self.activity_at is not None and self.activity_at not in self.columns:
             raise ValueError(f"{self.relation}: activity_at {self.activity_at} is not a column")
 
@@ -65,6 +74,10 @@ class RawTable:
     def file(self) -> str:
         """Path of the Parquet file relative to the raw data folder (as the generator writes)."""
         return f"{self.stem}.parquet"
+
+    def kind(self, column: str) -> str:
+        """The contract type of one column."""
+        return dict(self.fields)[column]
 
     def arrow_schema(self) -> pa.Schema:
         """The Parquet (Arrow) schema of the table's file."""
@@ -214,6 +227,16 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("survey_channel", STRING),
         ),
         activity_at="responded_at",
+    ),
+    RawTable(
+        "identity",
+        "customer_id_map",
+        "external_id",
+        (
+            ("source_system", STRING),
+            ("external_id", STRING),
+            ("customer_id", STRING),
+        ),
     ),
 )
 

@@ -1,17 +1,20 @@
 {#-
     Every raw row is staged, quarantined or removed as a duplicate: the raw
     table's own row count (read from the source, not from the models) equals
-    the sum of the three. Returns the tables where it does not hold.
+    the sum of the three. A table a source adapter delivers counts the rows
+    of the landed tables it is made of (landed_tables()). Returns the tables
+    where it does not hold.
 -#}
 with
 
 {% for source_table, _, _ in staged_tables() %}
-{%- set source_name, table_name = source_table.split('.') %}
 raw_{{ loop.index }} as (
     select
         '{{ source_table }}' as source_table,
-        count(*) as raw_rows
-    from {{ source(source_name, table_name) }}
+        0
+        {%- for landed in landed_tables(source_table) %}
+        + (select count(*) from {{ source(*landed.split('.')) }})
+        {%- endfor %} as raw_rows
 ),
 
 {% endfor %}

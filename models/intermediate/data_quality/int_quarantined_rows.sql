@@ -13,6 +13,8 @@ with
         cast({{ key }} as {{ dbt.type_string() }}) as record_id,
         {{ 'customer_id' if key != 'feature_key' else 'null' }}
             as customer_id,
+        {{ '_external_id' if key != 'feature_key' else 'null' }}
+            as external_id,
         quarantine_reason,
         quarantine_column,
         _loaded_at as loaded_at

@@ -18,6 +18,7 @@ final as (
         unioned.raw_row_id,
         unioned.record_id,
         unioned.customer_id,
+        unioned.external_id,
         unioned.quarantine_reason,
         unioned.quarantine_column,
         reasons.description as reason_description,

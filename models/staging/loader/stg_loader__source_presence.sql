@@ -15,7 +15,9 @@ final as (
         relation,
         source as source_name,
         table_name,
+        provided_by,
         cast(row_count as {{ dbt.type_bigint() }}) as row_count,
+        is_required,
         is_present
         and relation not in (
             {%- for disabled in var('disabled_sources') %}

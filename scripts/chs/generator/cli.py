@@ -7,8 +7,9 @@ import sys
 import time
 
 from chs.errors import UserError
+from chs.generator.output import TRUTH_TABLES
 from chs.generator.run import DEFAULT_END, DEFAULT_START, GeneratorError, generate
-from chs.raw_tables import RAW_TABLES
+from chs.landed import vendors_of
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +39,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--chunk-customers", type=int, default=2000, help="customers per chunk (default 2000)"
     )
+    p.add_argument(
+        "--layout",
+        default="native",
+        help="native (the raw contract), fivetran (Salesforce, Stripe, Zendesk, Segment as"
+        " Fivetran lands them) or a comma-separated list of vendors",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     return p
 
@@ -57,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             truth_out=args.truth_out,
             chunk_customers=args.chunk_customers,
             quiet=args.quiet,
+            layout=vendors_of(args.layout),
         )
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -64,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         raise UserError(f"cannot write output: {exc}") from None
     if not args.quiet:
-        total = sum(counts[spec.table] for spec in RAW_TABLES)
+        raw = {name: rows for name, rows in counts.items() if name not in TRUTH_TABLES}
+        total = sum(raw.values())
         print(
-            f"wrote {total:,} raw rows in {len(RAW_TABLES)} tables to {args.out} "
+            f"wrote {total:,} raw rows in {len(raw)} tables to {args.out} "
             f"in {time.monotonic() - t0:.0f}s",
             file=sys.stderr,
         )

@@ -99,7 +99,8 @@ def open_sinks(out: Path, truth_out: Path) -> dict[str, Sink]:
     sinks: dict[str, Sink] = {}
     try:
         for spec in RAW_TABLES:
-            sinks[spec.table] = Sink(out / spec.file, spec.arrow_schema())
+            if spec.source != "identity":  # ids are the CRM's own: nothing to map
+                sinks[spec.table] = Sink(out / spec.file, spec.arrow_schema())
         for name, schema in TRUTH_TABLES.items():
             sinks[name] = Sink(truth_out / f"{name}.parquet", schema)
     except BaseException:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from chs.errors import UserError
 from chs.generator.chunk import Chunk, Counters
 from chs.generator.dirt import Dirt
 from chs.generator.health import simulate_health
+from chs.generator.layouts import write_layout
 from chs.generator.output import Sink, close_sinks, open_sinks
 from chs.generator.subscriptions import simulate_subscriptions
 from chs.generator.tables.billing import write_billing, write_subscriptions
@@ -23,6 +26,7 @@ from chs.generator.tables.support import write_tickets
 from chs.generator.tables.surveys import write_surveys
 from chs.generator.tables.truth import write_truth
 from chs.generator.window import Window
+from chs.landed import provided_by
 
 DEFAULT_START = "2024-11-18"
 DEFAULT_END = "2026-11-15"
@@ -43,13 +47,42 @@ def generate(
     truth_out: str | Path = "data/truth",
     chunk_customers: int = 2000,
     quiet: bool = False,
+    layout: Sequence[str] = (),
 ) -> dict[str, int]:
-    """Generate all raw tables and truth files; returns row counts per table name."""
+    """Generate all raw tables and truth files; returns row counts per table name.
+
+    `layout` names vendors (chs.landed): the tables they deliver are written as their
+    landed tables instead (chs.generator.layouts), with the identity map, counted by relation.
+    """
     start_d = _parse_date(start, "--start")
     end_d = _parse_date(end, "--end")
     _validate(customers, start_d, end_d, seed, dirt_rate, chunk_customers)
     win = Window.between(start_d, end_d)
-    sinks = open_sinks(Path(out), Path(truth_out))
+    if not layout:
+        return _generate(
+            win, customers, seed, dirt_rate, Path(out), Path(truth_out), chunk_customers, quiet
+        )
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="chs-native-", dir=Path(out)) as native:
+        counts = _generate(
+            win, customers, seed, dirt_rate, Path(native), Path(truth_out), chunk_customers, quiet
+        )
+        provided = {name.split(".")[1] for name in provided_by(layout)}
+        counts = {name: rows for name, rows in counts.items() if name not in provided}
+        return counts | write_layout(Path(native), Path(out), layout, seed)
+
+
+def _generate(
+    win: Window,
+    customers: int,
+    seed: int,
+    dirt_rate: float,
+    out: Path,
+    truth_out: Path,
+    chunk_customers: int,
+    quiet: bool,
+) -> dict[str, int]:
+    sinks = open_sinks(out, truth_out)
     try:
         sinks["features"].write(features_table())
         _write_chunks(win, customers, seed, dirt_rate, chunk_customers, sinks, quiet)

@@ -44,6 +44,8 @@ def result_lines(results: Sequence[LoadResult], indent: str = "") -> list[str]:
             notes.append("switched off with --disable-source: loaded as an empty table")
         else:
             notes.append(f"{result.file_format}: {result.source_files}")
+        if result.provided_by != "native":
+            notes.insert(0, f"delivered by the {result.provided_by} adapter")
         if result.renamed_columns:
             pairs = ", ".join(f"{name} -> {column}" for name, column in result.renamed_columns)
             notes.append(f"columns renamed to the contract's: {pairs}")
@@ -58,7 +60,8 @@ def result_lines(results: Sequence[LoadResult], indent: str = "") -> list[str]:
 
 def absent_line(results: Sequence[LoadResult]) -> str | None:
     """'absent sources: support.tickets, shop.orders (...)', or None when all are present."""
-    absent = [result.spec.name for result in results if not result.is_present]
+    # the identity map is no source of indicators: without it, adapters have nothing to map
+    absent = [r.spec.name for r in results if not r.is_present and r.spec.source != "identity"]
     if not absent:
         return None
     return f"absent sources: {', '.join(absent)} (their indicators are missing, not zero)"

@@ -44,7 +44,7 @@ def match_columns(spec: RawTable, names: Sequence[str], label: str, hint: str = 
             target[found[0]] = column
         elif found:
             ambiguous.append(f"{column} (found {' and '.join(found)})")
-        else:
+        elif column not in spec.optional:
             missing.append(column)
     if ambiguous:
         raise UserError(

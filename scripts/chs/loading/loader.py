@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from chs.errors import UserError
+from chs.landed import provided_by, tables_to_load
 from chs.loading.csv_files import CsvOptions
 from chs.loading.inputs import TableInput, find_input
 from chs.loading.tables import CheckedTable, check_table
@@ -55,10 +56,13 @@ def load_raw(
     *,
     disabled: Collection[str] = (),
     csv: CsvOptions | None = None,
+    vendors: Sequence[str] = (),
 ) -> list[LoadResult]:
     """Load every raw table of `raw_dir` into `schema` of the DuckDB file `database`.
 
     Each table is a Parquet file, a CSV file or a folder of parts (chs.loading.inputs).
+    `vendors` names source adapters (chs.landed): the tables they deliver are not read from
+    the raw contract's files but from the vendor's landed tables (`<raw_dir>/stripe/...`).
     Optional tables not delivered, and those in `disabled`, are created empty and recorded
     absent in `<schema>._source_presence`. Every input is checked before the warehouse is
     opened; the load itself is one transaction. Returns one result per raw table.
@@ -68,8 +72,17 @@ def load_raw(
         raise UserError(f"{raw_dir}: raw data folder does not exist")
     switched_off = resolve_disabled(disabled)
     csv = csv or CsvOptions()
+    specs = tables_to_load(vendors)
+    provided = {
+        name: (adapter.vendor, adapter.provides[name])
+        for name, adapter in provided_by(vendors).items()
+    }
+    by_relation = {spec.relation: spec for spec in RAW_TABLES}
+    for name, (_, parts) in provided.items():
+        if by_relation[name.replace(".", "_")].relation in switched_off:
+            switched_off |= {part.replace(".", "_") for part in parts}
     inputs: dict[str, TableInput] = {}
-    for spec in RAW_TABLES:
+    for spec in specs:
         if spec.relation in switched_off:
             continue  # treated as absent: its files, if any, are not even looked at
         found = find_input(raw_dir, spec)
@@ -82,4 +95,4 @@ def load_raw(
         for relation, found in inputs.items():
             checked[relation] = check_table(raw_dir, found, csv, Path(scratch))
             _required_rows(found.spec, checked[relation])
-        return write_load(Path(database), schema, loaded_at, checked, switched_off)
+        return write_load(Path(database), schema, loaded_at, checked, switched_off, specs, provided)

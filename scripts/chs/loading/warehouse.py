@@ -9,7 +9,7 @@ left it (a warehouse file this load created is removed again).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +21,26 @@ from chs.loading.csv_files import read_csv_sql
 from chs.loading.inputs import PARQUET
 from chs.loading.sql import identifier, literal, one_line
 from chs.loading.tables import CheckedTable, Part
-from chs.raw_tables import BOOL, DOUBLE, INT64, LOADER_COLUMNS, RAW_TABLES, STRING, RawTable
+from chs.raw_tables import (
+    BOOL,
+    DOUBLE,
+    INT64,
+    LOADER_COLUMNS,
+    RAW_TABLES,
+    STRING,
+    TIMESTAMP,
+    RawTable,
+)
 
 LOAD_LOG = "_load_log"
 PRESENCE = "_source_presence"
-DUCKDB_TYPES = {STRING: "varchar", INT64: "bigint", DOUBLE: "double", BOOL: "boolean"}
+DUCKDB_TYPES = {
+    STRING: "varchar",
+    INT64: "bigint",
+    DOUBLE: "double",
+    BOOL: "boolean",
+    TIMESTAMP: "timestamp",
+}
 LOADER_TYPES = ("bigint", "varchar", "varchar", "timestamp")  # of LOADER_COLUMNS
 PRESENCE_COLUMNS = (
     ("relation", "varchar"),
@@ -36,6 +51,8 @@ PRESENCE_COLUMNS = (
     ("source_files", "varchar"),
     ("file_format", "varchar"),
     ("loaded_at", "timestamp"),
+    ("provided_by", "varchar"),
+    ("is_required", "boolean"),
 )
 
 
@@ -50,6 +67,7 @@ class LoadResult:
     renamed_columns: tuple[tuple[str, str], ...] = ()  # (name in the file, contract name)
     source_files: str | None = None  # relative to the raw folder, comma-separated
     file_format: str | None = None  # 'parquet' or 'csv'
+    provided_by: str = "native"  # or the vendor whose adapter delivers the table
 
     @property
     def relation(self) -> str:
@@ -61,16 +79,25 @@ class LoadResult:
 
 
 def _part_select(table: CheckedTable, part: Part, offset: int, loader: str) -> str:
-    """One part's rows with the raw table's column names and `_row_id` = offset + position."""
+    """One part's rows with the raw table's column names and `_row_id` = offset + position;
+    an optional contract column the part lacks is a typed null."""
+    spec = table.spec
+    present = {column for _, column in part.columns}
+    fills = "".join(
+        f"cast(null as {DUCKDB_TYPES[spec.kind(c)]}) as {identifier(c)}, "
+        for c in spec.optional
+        if c not in present
+    )
     if table.file_format == PARQUET:
         columns = ", ".join(f"{identifier(n)} as {identifier(c)}" for n, c in part.columns)
         return (
-            f"select {columns}, file_row_number + {offset + 1} as _row_id, {loader}"
+            f"select {columns}, {fills}file_row_number + {offset + 1} as _row_id, {loader}"
             f" from read_parquet({literal(str(part.read_path))}, file_row_number = true)"
         )
     names = [column for _, column in part.columns]
     return (
-        f"select {', '.join(map(identifier, names))}, ordinality + {offset} as _row_id, {loader}"
+        f"select {', '.join(map(identifier, names))}, {fills}ordinality + {offset} as _row_id,"
+        f" {loader}"
         f" from {read_csv_sql(part.read_path, table.csv, names)} with ordinality"
     )
 
@@ -164,15 +191,16 @@ class _Load:
         )
 
     def presence(self, results: list[LoadResult]) -> None:
-        """Replace `_source_presence`: one row per raw table, as this load left it."""
+        """Replace `_source_presence`: one row per table of the raw contract, as this load
+        left it (`results` holds one per raw-contract table, landed ones excluded)."""
         target = f"{identifier(self.schema)}.{PRESENCE}"
         columns = ", ".join(f"{name} {kind}" for name, kind in PRESENCE_COLUMNS)
         self.con.execute(f"create or replace table {target} ({columns})")
         self.con.executemany(
-            f"insert into {target} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {target} values ({', '.join('?' for _ in PRESENCE_COLUMNS)})",
             [
                 [r.relation, r.spec.source, r.spec.table, r.is_present, r.rows]
-                + [r.source_files, r.file_format, self.loaded_at]
+                + [r.source_files, r.file_format, self.loaded_at, r.provided_by, r.spec.required]
                 for r in results
             ],
         )
@@ -183,14 +211,36 @@ def _remove(database: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def provided_result(spec: RawTable, vendor: str, parts: list[LoadResult]) -> LoadResult:
+    """A raw-contract table an adapter delivers, as the loads of its landed tables left it:
+    present when all of them are, with their rows and files."""
+    present = all(part.is_present for part in parts)
+    status = "loaded" if present else next(p.status for p in parts if not p.is_present)
+    files = ",".join(part.source_files for part in parts if part.source_files)
+    formats = sorted({part.file_format for part in parts if part.file_format})
+    return LoadResult(
+        spec,
+        sum(part.rows for part in parts) if present else 0,
+        status,
+        source_files=files or None,
+        file_format=",".join(formats) or None,
+        provided_by=vendor,
+    )
+
+
 def write_load(
     database: Path,
     schema: str,
     loaded_at: datetime,
     checked: dict[str, CheckedTable],
     disabled: Collection[str],
+    specs: Sequence[RawTable],
+    provided: dict[str, tuple[str, tuple[str, ...]]],
 ) -> list[LoadResult]:
-    """Load every raw table (`checked` by relation; the others are absent) in one transaction."""
+    """Load every table of `specs` (`checked` by relation; the others are absent) in one
+    transaction. `provided` maps each raw-contract table an adapter delivers (by name) to the
+    vendor and the landed tables it is made of. Returns one result per table of `specs` and
+    per provided table."""
     created = not database.exists()
     database.parent.mkdir(parents=True, exist_ok=True)
     results: list[LoadResult] = []
@@ -202,7 +252,7 @@ def write_load(
             try:
                 load = _Load(con, schema, loaded_at)
                 load.prepare()
-                for spec in RAW_TABLES:
+                for spec in specs:
                     current = checked.get(spec.relation)
                     if current is None:
                         status = "disabled" if spec.relation in disabled else "absent"
@@ -210,7 +260,14 @@ def write_load(
                     else:
                         results.append(load.present(current))
                 current = None
-                load.presence(results)
+                by_name = {result.spec.name: result for result in results}
+                for spec in RAW_TABLES:
+                    if spec.name in provided:
+                        vendor, parts = provided[spec.name]
+                        results.append(
+                            provided_result(spec, vendor, [by_name[part] for part in parts])
+                        )
+                load.presence([r for r in results if r.spec in RAW_TABLES])
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")

@@ -15,7 +15,7 @@
 with
 
 source as (
-    select * from {{ source('billing', 'invoices') }}
+    select * from {{ raw_table('billing', 'invoices') }}
 ),
 
 customers as (
@@ -27,6 +27,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('invoice_id') }} as invoice_id,
         {{ trimmed('customer_id') }} as customer_id,
         {{ trimmed('subscription_id') }} as subscription_id,
@@ -62,6 +63,7 @@ final as (
         due_on,
         issued_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('invoice_id', 'issued_at desc') }}

@@ -19,7 +19,7 @@
 with
 
 source as (
-    select * from {{ source('billing', 'payments') }}
+    select * from {{ raw_table('billing', 'payments') }}
 ),
 
 customers as (
@@ -31,6 +31,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('payment_id') }} as payment_id,
         {{ trimmed('invoice_id') }} as invoice_id,
         {{ trimmed('customer_id') }} as customer_id,
@@ -69,6 +70,7 @@ final as (
         ) as is_refund_sign_corrected,
         attempted_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('payment_id', 'attempted_at desc') }}

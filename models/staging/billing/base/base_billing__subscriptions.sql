@@ -21,7 +21,7 @@
 with
 
 source as (
-    select * from {{ source('billing', 'subscriptions') }}
+    select * from {{ raw_table('billing', 'subscriptions') }}
 ),
 
 customers as (
@@ -33,6 +33,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('subscription_id') }} as subscription_id,
         {{ trimmed('customer_id') }} as customer_id,
         lower({{ trimmed('plan_name') }}) as plan_name_raw,
@@ -75,6 +76,7 @@ final as (
         started_at,
         ended_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('subscription_id', 'started_at desc') }}

@@ -4,7 +4,7 @@
     (later models fall back to the first subscription). Every other failed
     check quarantines the row.
 -#}
-{%- set checks = [
+{%- set checks = identity_checks() + [
     {'when': 'customer_id is null', 'reason': 'missing_key',
      'column': 'customer_id'},
 ] + category_checks('segment') + category_checks('business_type')
@@ -16,13 +16,14 @@
 with
 
 source as (
-    select * from {{ source('crm', 'customers') }}
+    select * from {{ raw_table('crm', 'customers') }}
 ),
 
 parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('customer_id') }} as customer_id,
         {{ trimmed('customer_name') }} as customer_name,
         lower({{ trimmed('contact_email') }}) as contact_email,
@@ -71,6 +72,7 @@ final as (
         end as signup_at,
         updated_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('customer_id', 'updated_at desc') }}

@@ -10,7 +10,7 @@
 with
 
 source as (
-    select * from {{ source('product', 'features') }}
+    select * from {{ raw_table('product', 'features') }}
 ),
 
 parsed as (

@@ -18,7 +18,7 @@
 with
 
 source as (
-    select * from {{ source('product', 'usage_events') }}
+    select * from {{ raw_table('product', 'usage_events') }}
 ),
 
 customers as (
@@ -35,6 +35,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ safe_cast('event_id', 'bigint') }} as event_id,
         {{ trimmed('customer_id') }} as customer_id,
         {{ trimmed('user_id') }} as user_id,
@@ -65,6 +66,7 @@ final as (
         occurred_at,
         received_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('event_id', 'received_at desc') }}

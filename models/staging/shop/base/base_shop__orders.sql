@@ -12,7 +12,7 @@
 with
 
 source as (
-    select * from {{ source('shop', 'orders') }}
+    select * from {{ raw_table('shop', 'orders') }}
 ),
 
 customers as (
@@ -24,6 +24,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('order_id') }} as order_id,
         {{ trimmed('customer_id') }} as customer_id,
         lower({{ trimmed('order_type') }}) as order_type_raw,
@@ -58,6 +59,7 @@ final as (
         amount,
         ordered_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('order_id', 'ordered_at desc') }}

@@ -22,7 +22,7 @@
 with
 
 source as (
-    select * from {{ source('support', 'tickets') }}
+    select * from {{ raw_table('support', 'tickets') }}
 ),
 
 customers as (
@@ -34,6 +34,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('ticket_id') }} as ticket_id,
         {{ trimmed('customer_id') }} as customer_id,
         lower({{ trimmed('priority') }}) as priority_raw,
@@ -83,6 +84,7 @@ final as (
         first_response_at,
         resolved_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('ticket_id', 'opened_at desc') }}

@@ -16,7 +16,7 @@
 with
 
 source as (
-    select * from {{ source('surveys', 'survey_responses') }}
+    select * from {{ raw_table('surveys', 'survey_responses') }}
 ),
 
 customers as (
@@ -28,6 +28,7 @@ parsed as (
     select
         _row_id,
         _loaded_at,
+        _external_id,
         {{ trimmed('response_id') }} as response_id,
         {{ trimmed('customer_id') }} as customer_id,
         {{ trimmed('respondent_id') }} as respondent_id,
@@ -62,6 +63,7 @@ final as (
         score,
         responded_at,
         _loaded_at,
+        _external_id,
         quarantine_reason,
         quarantine_column,
         {{ row_status('response_id', 'responded_at desc') }}
