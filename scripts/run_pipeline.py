@@ -28,7 +28,7 @@ from chs.landed import dbt_vars, vendors_of
 from chs.loading import LoadResult, load_raw, resolve_disabled
 from chs.loading.cli import absent_line, add_load_arguments, csv_options, result_lines
 from chs.publish import current_release, publish
-from chs.report import score_summary, staging_summary
+from chs.report import data_issue_summary, score_summary, staging_summary
 from chs.source_checks import (
     check_data_age,
     data_age_lines,
@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(staging_summary(args.database))
+    print()
+    print(data_issue_summary(args.database))
     print()
     print(score_summary(args.database))
     print()

@@ -54,6 +54,68 @@ def staging_summary(database: Path) -> str:
     return "\n".join(lines)
 
 
+LISTED_CUSTOMERS = 10  # customers with data issues named in the summary; the mart has all
+
+
+def data_issue_summary(database: Path) -> str:
+    """What the data quality means for customers and sources: the customers affected by
+    quarantined or inconsistent rows (their flags are on dim_customers and the current mart),
+    events before signup or without a subscription, unknown values of closed categories, and
+    the share of each adapter-delivered table whose vendor id is not in the identity map."""
+    with connect_read_only(database) as con:
+        flagged = con.execute(
+            "select customer_id, data_issues from data_quality.fct_customer_data_issues"
+            " order by quarantined_status_rows desc, quarantined_rows desc, customer_id"
+        ).fetchall()
+        (customers,) = con.execute("select count(*) from staging.stg_crm__customers").fetchone()
+        events = con.execute(
+            "select coalesce(sum(events_before_signup), 0),"
+            " count(case when events_before_signup > 0 then 1 end),"
+            " count(case when has_events_without_subscription then 1 end)"
+            " from data_quality.fct_customer_data_issues"
+        ).fetchone()
+        categories = con.execute(
+            "select source_table, quarantine_column, count(*)"
+            " from data_quality.fct_quarantined_rows where quarantine_reason = 'unknown_category'"
+            " group by 1, 2 order by 1, 2"
+        ).fetchall()
+        unmapped = con.execute(
+            "select r.source_table, p.provided_by, r.raw_rows, count(q.raw_row_id)"
+            " from data_quality.fct_staging_reconciliation as r"
+            " inner join staging.stg_loader__source_presence as p"
+            " on r.source_table = p.source_name || '.' || p.table_name"
+            " left join data_quality.fct_quarantined_rows as q"
+            " on q.source_table = r.source_table and q.quarantine_reason = 'unmapped_external_id'"
+            " where p.provided_by != 'native' group by 1, 2, 3 order by 1"
+        ).fetchall()
+    lines = [
+        f"Customers with data issues: {len(flagged):,} of {customers:,}"
+        " (has_data_issues on dim_customers; details: data_quality.fct_customer_data_issues)"
+    ]
+    for customer_id, issues in flagged[:LISTED_CUSTOMERS]:
+        shown = issues if len(issues) <= 96 else issues[:93] + "..."
+        lines.append(f"  {customer_id:<14}{shown}")
+    if len(flagged) > LISTED_CUSTOMERS:
+        lines.append(f"  ... and {len(flagged) - LISTED_CUSTOMERS:,} more")
+    lines.append(
+        f"Events before signup: {events[0]:,} (of {events[1]:,} customers);"
+        f" customers with events but no subscription: {events[2]:,}"
+    )
+    lines.append(
+        "Unknown values of closed categories (add spellings to seeds/category_aliases.csv)"
+    )
+    if not categories:
+        lines.append("  none")
+    for name, column, count in categories:
+        lines.append(f"  {name + '.' + column:<40}{count:>10,} rows quarantined")
+    if unmapped:
+        lines.append("Rows of source adapters without an identity-map entry (unmapped_external_id)")
+    for name, vendor, rows, count in unmapped:
+        share = count / rows if rows else 0.0
+        lines.append(f"  {name:<26}{vendor:<12}{count:>8,} of {rows:>10,} rows ({share:.2%})")
+    return "\n".join(lines)
+
+
 def score_summary(database: Path) -> str:
     """Customers per band in the latest complete week, and the alerts raised in it."""
     with connect_read_only(database) as con:
