@@ -506,6 +506,39 @@ ROWS: dict[str, list[dict]] = {
             expect="unknown_category",
         ),
     ],
+    # The identity map as delivered. Keys are (source_system, external_id), the system
+    # compared case-insensitively; among equal keys the last row wins (row_status breaks
+    # ties by the highest raw row id). A vendor id sent to two customers is ambiguous.
+    "identity/customer_id_map": [
+        dict(
+            source_system="stripe", external_id="cus_A", customer_id="C0000001", expect="duplicate"
+        ),
+        dict(source_system="stripe", external_id="cus_B", customer_id="C0000001", expect="staged"),
+        dict(
+            source_system="stripe",
+            external_id="cus_C",
+            customer_id="C0000001",
+            expect="conflicting_id_mapping",
+        ),
+        dict(
+            source_system="stripe",
+            external_id="cus_C",
+            customer_id="C0000002",
+            expect="conflicting_id_mapping",
+        ),
+        dict(source_system="Stripe ", external_id="cus_A", customer_id="C0000001", expect="staged"),
+        dict(source_system="zendesk", external_id="cus_A", customer_id="C0000002", expect="staged"),
+        dict(
+            source_system=None, external_id="cus_E", customer_id="C0000001", expect="missing_value"
+        ),
+        dict(source_system="stripe", external_id=" ", customer_id="C0000001", expect="missing_key"),
+        dict(
+            source_system="stripe",
+            external_id="cus_D",
+            customer_id=None,
+            expect="missing_customer_id",
+        ),
+    ],
 }
 
 

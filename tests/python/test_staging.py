@@ -69,6 +69,20 @@ def test_quarantine_mart_lists_each_refused_row_with_its_reason(fixture_build):
     assert actual == dict(expected)
 
 
+def test_identity_map_holds_the_staged_mappings(fixture_build):
+    # The fixture's delivered map (raw_fixture.py) less its refused rows; the seed is empty.
+    rows = _query(
+        fixture_build["database"],
+        "select source_system, external_id, customer_id, mapped_by"
+        " from staging.stg_identity__customer_id_map order by 1, 2",
+    )
+    assert rows == [
+        ("stripe", "cus_A", "C0000001", "delivered"),
+        ("stripe", "cus_B", "C0000001", "delivered"),
+        ("zendesk", "cus_A", "C0000002", "delivered"),
+    ]
+
+
 def test_timestamps_with_offsets_become_utc(fixture_build):
     database = fixture_build["database"]
     # 2025-02-03T10:00:00-05:00 is 15:00 UTC.
