@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from chs.generator import TRUTH_TABLES, generate
-from chs.raw_tables import RAW_TABLES
+from chs.generator.output import GENERATED_TABLES as RAW_TABLES
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 

@@ -115,6 +115,7 @@ def test_absent_optional_tables_load_empty_and_are_recorded_absent(tmp_path):
         "support_tickets",
         "shop_orders",
         "surveys_survey_responses",
+        "identity_customer_id_map",
     }
     # The empty tables have the contract's columns and types, then the loader's.
     assert _query(
@@ -147,6 +148,7 @@ def test_absent_optional_tables_load_empty_and_are_recorded_absent(tmp_path):
         ("billing_payments", False, 0, None, None),
         ("billing_subscriptions", True, 9, "billing/subscriptions.parquet", "parquet"),
         ("crm_customers", True, 8, "crm/customers.parquet", "parquet"),
+        ("identity_customer_id_map", False, 0, None, None),
         ("product_features", True, 3, "product/features.parquet", "parquet"),
         ("product_usage_events", True, 7, "product/usage_events.parquet", "parquet"),
         ("shop_orders", False, 0, None, None),
@@ -177,6 +179,8 @@ def test_presence_table_has_the_agreed_columns(tmp_path):
         ("source_files", "VARCHAR"),
         ("file_format", "VARCHAR"),
         ("loaded_at", "TIMESTAMP"),
+        ("provided_by", "VARCHAR"),
+        ("is_required", "BOOLEAN"),
     ]
 
 

@@ -111,6 +111,7 @@ def test_freshness_is_checked_on_delivered_tables_with_rows_only(tmp_path):
         "source:product.features",
         "source:product.usage_events",
         "source:support.tickets",
+        "source:identity.customer_id_map",
     ]
     assert warnings == [
         "warning: surveys.survey_responses was delivered without rows; its freshness is not checked"

@@ -15,6 +15,10 @@ from chs.raw_tables import RAW_TABLES
 
 S, F64, B = pa.string(), pa.float64(), pa.bool_()
 
+# The raw contract as the generator writes it: every table but the identity map, since the
+# simulated systems all use the CRM's customer ids (landed layouts write their own map).
+GENERATED_TABLES = tuple(spec for spec in RAW_TABLES if spec.source != "identity")
+
 TRUTH_TABLES: dict[str, pa.Schema] = {
     "customer_truth": pa.schema(
         [
@@ -98,9 +102,8 @@ def open_sinks(out: Path, truth_out: Path) -> dict[str, Sink]:
     """One open sink per raw table (under ``out``) and per truth table, by table name."""
     sinks: dict[str, Sink] = {}
     try:
-        for spec in RAW_TABLES:
-            if spec.source != "identity":  # ids are the CRM's own: nothing to map
-                sinks[spec.table] = Sink(out / spec.file, spec.arrow_schema())
+        for spec in GENERATED_TABLES:
+            sinks[spec.table] = Sink(out / spec.file, spec.arrow_schema())
         for name, schema in TRUTH_TABLES.items():
             sinks[name] = Sink(truth_out / f"{name}.parquet", schema)
     except BaseException:
