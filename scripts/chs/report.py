@@ -57,6 +57,31 @@ def staging_summary(database: Path) -> str:
 LISTED_CUSTOMERS = 10  # customers with data issues named in the summary; the mart has all
 
 
+CATEGORY_VALUES = 5  # unknown category values named per column
+
+
+def _unknown_values(con: object, source_table: str, column: str) -> list[str]:
+    """The distinct raw values behind the unknown_category rows of one column, as delivered
+    (standardised for case and spaces); none for a table an adapter delivers, whose raw
+    values are in the vendor's landed tables."""
+    (native,) = con.execute(
+        "select count(*) from staging.stg_loader__source_presence"
+        " where source_name || '.' || table_name = ? and provided_by = 'native'",
+        [source_table],
+    ).fetchone()
+    if not native:
+        return []
+    relation = source_table.replace(".", "_")
+    rows = con.execute(
+        f'select distinct lower(trim(cast(r."{column}" as varchar))) as value'
+        f" from raw.{relation} as r inner join data_quality.fct_quarantined_rows as q"
+        " on q.raw_row_id = r._row_id and q.source_table = ? and q.quarantine_column = ?"
+        " and q.quarantine_reason = 'unknown_category' order by 1",
+        [source_table, column],
+    ).fetchall()
+    return [value for (value,) in rows]
+
+
 def data_issue_summary(database: Path) -> str:
     """What the data quality means for customers and sources: the customers affected by
     quarantined or inconsistent rows (their flags are on dim_customers and the current mart),
@@ -79,6 +104,10 @@ def data_issue_summary(database: Path) -> str:
             " from data_quality.fct_quarantined_rows where quarantine_reason = 'unknown_category'"
             " group by 1, 2 order by 1, 2"
         ).fetchall()
+        categories = [
+            (name, column, count, _unknown_values(con, name, column))
+            for name, column, count in categories
+        ]
         unmapped = con.execute(
             "select r.source_table, p.provided_by, r.raw_rows, count(q.raw_row_id)"
             " from data_quality.fct_staging_reconciliation as r"
@@ -106,8 +135,10 @@ def data_issue_summary(database: Path) -> str:
     )
     if not categories:
         lines.append("  none")
-    for name, column, count in categories:
-        lines.append(f"  {name + '.' + column:<40}{count:>10,} rows quarantined")
+    for name, column, count, values in categories:
+        shown = ", ".join(repr(value) for value in values[:CATEGORY_VALUES])
+        more = f" and {len(values) - CATEGORY_VALUES} more" if len(values) > CATEGORY_VALUES else ""
+        lines.append(f"  {name + '.' + column:<40}{count:>8,} rows: {shown}{more}")
     if unmapped:
         lines.append("Rows of source adapters without an identity-map entry (unmapped_external_id)")
     for name, vendor, rows, count in unmapped:

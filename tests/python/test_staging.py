@@ -7,6 +7,7 @@ from collections import Counter
 import duckdb
 import pytest
 from chs.raw_tables import RAW_TABLES
+from chs.report import data_issue_summary
 
 
 def _query(database, sql, params=None):
@@ -200,3 +201,11 @@ def test_a_quarantined_amount_does_not_change_a_customers_status(fixture_build):
     assert _query(
         database, "select has_data_issues from marts.dim_customers where customer_id = 'C0000004'"
     ) == [(False,)]
+
+
+def test_summary_names_the_unknown_values_of_closed_categories(fixture_build):
+    lines = data_issue_summary(fixture_build["database"]).splitlines()
+    unknown = [line.split() for line in lines if "rows:" in line]
+    # raw_fixture.py: segment 'galactic' (one customer row) and survey type 'poll' (one answer)
+    assert ["crm.customers.segment", "1", "rows:", "'galactic'"] in unknown
+    assert ["surveys.survey_responses.survey_type", "1", "rows:", "'poll'"] in unknown
