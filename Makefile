@@ -15,6 +15,15 @@ DIRT_RATE ?= 0.02
 # How the demo's raw data is delivered: native, or fivetran (Salesforce, Stripe, Zendesk and
 # Segment as Fivetran lands them, read through the source adapters): make demo LAYOUT=fivetran
 LAYOUT ?= native
+# Each layout builds and publishes in its own folders, so its publication is compared with
+# its own last one: data/<layout>/, build/<layout>/ (native keeps data/raw and build/).
+ifeq ($(LAYOUT),native)
+LAYOUT_DIRS :=
+else
+LAYOUT_DIRS := --raw-dir data/$(LAYOUT)/raw --truth-dir data/$(LAYOUT)/truth \
+	--database build/$(LAYOUT)/customer_health.duckdb --serving-dir build/$(LAYOUT)/serving \
+	--report-dir build/$(LAYOUT)/validation
+endif
 # Extra options of scripts/run_pipeline.py, e.g. PIPELINE_ARGS=--accept-distribution-change
 PIPELINE_ARGS ?=
 # Benchmark size: make benchmark BENCH_CUSTOMERS=100000
@@ -46,7 +55,7 @@ profiles.yml: | profiles.example.yml
 setup: $(STAMP) profiles.yml
 
 demo: setup
-	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(PIPELINE_ARGS)
+	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
 
 lint: setup
 	$(BIN)/ruff check scripts tests
