@@ -3,6 +3,9 @@
     upgrades and downgrades started in the trailing 26 weeks (and
     their difference, the scored indicator), tenure, money
     received so far, and whether the customer left once and came back.
+    Money is summed in the reporting currency, each payment converted at
+    the rate of its own month (int_payments_converted); once a payment
+    without a rate counts, lifetime_revenue is missing rather than short.
 -#}
 with
 
@@ -15,7 +18,7 @@ subscriptions as (
 ),
 
 payments as (
-    select * from {{ ref('stg_billing__payments') }}
+    select * from {{ ref('int_payments_converted') }}
 ),
 
 changes_per_week as (
@@ -72,7 +75,9 @@ revenue_per_week as (
     select
         customer_id,
         {{ week_start('attempted_at') }} as week_start,
-        sum(amount) as net_received
+        sum(reporting_amount) as net_received,
+        count(case when is_missing_exchange_rate then 1 end)
+            as payments_without_rate
     from payments
     where payment_status in ('succeeded', 'refunded')
     group by 1, 2
@@ -87,7 +92,9 @@ joined as (
         returns.first_returned_at,
         coalesce(changes_per_week.upgrades, 0) as upgrades,
         coalesce(changes_per_week.downgrades, 0) as downgrades,
-        coalesce(revenue_per_week.net_received, 0) as net_received
+        coalesce(revenue_per_week.net_received, 0) as net_received,
+        coalesce(revenue_per_week.payments_without_rate, 0)
+            as payments_without_rate
     from grid
     left join changes_per_week
         on {{ same_customer_week('grid', 'changes_per_week') }}
@@ -103,10 +110,17 @@ final as (
         week_start,
         {{ trailing_sum('upgrades - downgrades', 26) }} as net_expansions_180d,
         {{ days_between('first_started_at', 'week_end') }} as tenure_days,
-        sum(net_received) over (
-            partition by customer_id order by week_start
-            rows between unbounded preceding and current row
-        ) as lifetime_revenue,
+        case
+            when
+                sum(payments_without_rate) over (
+                    partition by customer_id order by week_start
+                    rows between unbounded preceding and current row
+                ) = 0
+                then sum(net_received) over (
+                    partition by customer_id order by week_start
+                    rows between unbounded preceding and current row
+                )
+        end as lifetime_revenue,
         case
             when first_returned_at < week_end then 1 else 0
         end as has_churned_before

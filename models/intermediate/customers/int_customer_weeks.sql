@@ -6,6 +6,10 @@
     Trailing windows are plain row windows on this grid. Weeks in which the
     customer had no active subscription stay in the grid (is_subscribed =
     false) so windows see them; the score marts keep subscribed weeks only.
+    From the grid on, mrr_amount is in the reporting currency, converted at
+    the rate of the month of week_start (to_reporting_currency), so a
+    customer whose currency changes is converted week by week in the
+    currency of each period; billing_mrr_amount keeps the period's own.
 -#}
 with
 
@@ -23,6 +27,10 @@ customer_event_weeks as (
 
 weeks as (
     select * from {{ ref('int_weeks') }}
+),
+
+exchange_rates as (
+    select * from {{ ref('int_exchange_rates_monthly') }}
 ),
 
 first_subscription as (
@@ -103,7 +111,7 @@ periods_in_weeks as (
             )
 ),
 
-final as (
+weeks_with_periods as (
     select
         grid.customer_id,
         grid.week_start,
@@ -123,6 +131,32 @@ final as (
         on
             {{ same_customer_week('grid', 'periods_in_weeks') }}
             and periods_in_weeks.recency = 1
+),
+
+mrr_converted as (
+    {{ to_reporting_currency(
+        'weeks_with_periods', 'mrr_amount', 'week_start', 'exchange_rates'
+    ) }}
+),
+
+final as (
+    select
+        customer_id,
+        week_start,
+        week_end,
+        segment,
+        business_type,
+        subscription_id,
+        plan_name,
+        currency as billing_currency,
+        seats,
+        reporting_mrr_amount as mrr_amount,
+        mrr_amount as billing_mrr_amount,
+        is_latest_week,
+        first_started_at,
+        is_subscribed,
+        is_missing_exchange_rate
+    from mrr_converted
 )
 
 select * from final

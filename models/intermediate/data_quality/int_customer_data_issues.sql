@@ -2,8 +2,11 @@
     One row per staged customer whose data has an issue: raw rows naming the
     customer that were quarantined (with their reasons), CRM versions that
     disagree on the segment or the business type, product events dated
-    before the signup, product events without any subscription period, or a
-    subscription period kept with unknown seats or MRR. has_data_issues marks
+    before the signup, product events without any subscription period, a
+    subscription period kept with unknown seats or MRR, or amounts that
+    cannot be converted to the reporting currency (a payment, an order or a
+    subscription period whose currency has no exchange rate for the month:
+    the figures summing them are missing). has_data_issues marks
     the issues that touch the customer's status or attributes (everything but
     quarantined activity rows, such as an unreadable event among thousands,
     which only count). Customers without an issue have no row.
@@ -29,6 +32,18 @@ events as (
 
 periods as (
     select * from {{ ref('int_subscription_periods') }}
+),
+
+payments as (
+    select * from {{ ref('int_payments_converted') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_converted') }}
+),
+
+customer_weeks as (
+    select * from {{ ref('int_customer_weeks') }}
 ),
 
 quarantined_per_customer as (
@@ -88,6 +103,35 @@ rescued_periods as (
     where has_quarantined_amounts
 ),
 
+amounts_without_rate as (
+    -- A subscription period counts once, however many weeks lack its rate.
+    select
+        customer_id,
+        payment_id as amount_id
+    from payments
+    where is_missing_exchange_rate
+    union all
+    select
+        customer_id,
+        order_id as amount_id
+    from orders
+    where is_missing_exchange_rate
+    union all
+    select distinct
+        customer_id,
+        subscription_id as amount_id
+    from customer_weeks
+    where is_missing_exchange_rate
+),
+
+amounts_without_rate_per_customer as (
+    select
+        customer_id,
+        count(*) as missing_exchange_rates
+    from amounts_without_rate
+    group by 1
+),
+
 issues as (
     select
         customers.customer_id,
@@ -98,6 +142,8 @@ issues as (
             as quarantined_status_rows,
         coalesce(events_before_signup.events_before_signup, 0)
             as events_before_signup,
+        coalesce(amounts_without_rate_per_customer.missing_exchange_rates, 0)
+            as missing_exchange_rates,
         conflicting_versions.customer_id is not null
             as has_conflicting_versions,
         events_without_subscription.customer_id is not null
@@ -115,6 +161,10 @@ issues as (
         on customers.customer_id = events_without_subscription.customer_id
     left join rescued_periods
         on customers.customer_id = rescued_periods.customer_id
+    left join amounts_without_rate_per_customer
+        on
+            customers.customer_id
+            = amounts_without_rate_per_customer.customer_id
 ),
 
 final as (
@@ -124,6 +174,7 @@ final as (
         quarantined_status_rows,
         quarantine_reasons,
         events_before_signup,
+        missing_exchange_rates,
         has_conflicting_versions,
         has_events_without_subscription,
         has_period_with_unknown_amounts,
@@ -131,7 +182,8 @@ final as (
         or has_conflicting_versions
         or events_before_signup > 0
         or has_events_without_subscription
-        or has_period_with_unknown_amounts as has_data_issues,
+        or has_period_with_unknown_amounts
+        or missing_exchange_rates > 0 as has_data_issues,
         concat_ws(
             '; ',
             case
@@ -153,6 +205,14 @@ final as (
             case
                 when has_period_with_unknown_amounts
                     then 'a subscription period with unknown seats or MRR'
+            end,
+            case
+                when missing_exchange_rates > 0
+                    then
+                        'amounts without an exchange rate: '
+                        || cast(
+                            missing_exchange_rates as {{ dbt.type_string() }}
+                        )
             end
         ) as data_issues
     from issues
@@ -162,6 +222,7 @@ final as (
         or events_before_signup > 0
         or has_events_without_subscription
         or has_period_with_unknown_amounts
+        or missing_exchange_rates > 0
 )
 
 select * from final

@@ -146,7 +146,8 @@ final as (
         overridden.segment,
         overridden.business_type,
         overridden.plan_name,
-        overridden.currency,
+        {{ reporting_currency() }} as reporting_currency,
+        overridden.billing_currency,
         score_model.score_model_version,
         overridden.health_score,
         coalesce(overridden.override_band, shown_band.band, 'not_scored')
@@ -163,8 +164,10 @@ final as (
         overridden.present_weight,
         overridden.seats,
         overridden.mrr_amount,
+        overridden.billing_mrr_amount,
         overridden.is_scored,
         overridden.is_overridden,
+        overridden.is_missing_exchange_rate,
         overridden.is_latest_week
     from overridden
     cross join score_model

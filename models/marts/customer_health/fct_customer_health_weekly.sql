@@ -18,7 +18,8 @@ final as (
         scores.segment,
         scores.business_type,
         scores.plan_name,
-        scores.currency,
+        scores.reporting_currency,
+        scores.billing_currency,
         scores.score_model_version,
         scores.health_score,
         scores.health_band,
@@ -33,6 +34,7 @@ final as (
         scores.indicators_present,
         scores.seats,
         scores.mrr_amount,
+        scores.billing_mrr_amount,
         scores.is_scored,
         scores.is_overridden,
         scores.is_latest_week

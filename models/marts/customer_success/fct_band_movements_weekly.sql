@@ -1,7 +1,9 @@
 {#-
     One row per week, segment and band movement (from the band of the
     customer's previous subscribed week to this week's band, including
-    staying): customers and ARR that moved.
+    staying): customers and ARR that moved. ARR is mrr_amount * 12 in the
+    reporting currency, missing for a movement with a customer whose MRR
+    has no exchange rate that week rather than summed without it.
 -#}
 with
 
@@ -19,7 +21,9 @@ movements as (
         weekly.segment,
         trends.previous_band as from_band,
         trends.health_band as to_band,
-        weekly.mrr_amount * 12 as arr
+        weekly.mrr_amount * 12 as arr,
+        case when weekly.is_missing_exchange_rate then 1 else 0 end
+            as lacks_exchange_rate
     from trends
     inner join weekly
         on {{ same_customer_week('trends', 'weekly') }}
@@ -32,8 +36,12 @@ final as (
         segment,
         from_band,
         to_band,
+        {{ reporting_currency() }} as reporting_currency,
         count(*) as customers,
-        cast(sum(arr) as {{ type_double() }}) as arr,
+        cast(
+            case when sum(lacks_exchange_rate) = 0 then sum(arr) end
+            as {{ type_double() }}
+        ) as arr,
         from_band != to_band as is_change
     from movements
     group by 1, 2, 3, 4

@@ -50,7 +50,7 @@ final as (
         weekly.segment,
         weekly.business_type,
         weekly.plan_name,
-        weekly.currency,
+        weekly.reporting_currency,
         weekly.score_model_version,
         trends.health_band,
         trends.band_transition,

@@ -1,8 +1,11 @@
 {#-
     One row per week, segment and band: how the portfolio is spread over the
     bands (customers, ARR and their shares within the segment and week, mean
-    score) and how many customers entered the band that week. ARR sums
-    mrr_amount * 12 over currencies as they are.
+    score) and how many customers entered the band that week. ARR is
+    mrr_amount * 12 in the reporting currency; it is missing for a band
+    with a customer whose MRR has no exchange rate that week (and so is
+    the share of ARR of every band of that segment and week), never summed
+    without that customer.
 -#}
 with
 
@@ -21,6 +24,8 @@ customer_weeks as (
         weekly.health_band,
         weekly.health_score,
         weekly.mrr_amount * 12 as arr,
+        case when weekly.is_missing_exchange_rate then 1 else 0 end
+            as lacks_exchange_rate,
         case
             when
                 trends.previous_band is not null
@@ -39,7 +44,8 @@ aggregated as (
         segment,
         health_band,
         count(*) as customers,
-        sum(arr) as arr,
+        case when sum(lacks_exchange_rate) = 0 then sum(arr) end as arr,
+        sum(lacks_exchange_rate) as customers_lacking_exchange_rate,
         {{ exact_sum('health_score') }} / count(health_score) as mean_score,
         cast(sum(entered_band) as {{ dbt.type_bigint() }}) as customers_entered
     from customer_weeks
@@ -51,6 +57,7 @@ final as (
         week_start,
         segment,
         health_band,
+        {{ reporting_currency() }} as reporting_currency,
         customers,
         customers_entered,
         cast(arr as {{ type_double() }}) as arr,
@@ -58,7 +65,18 @@ final as (
         / sum(customers) over (partition by week_start, segment)
             as share_of_customers,
         cast(
-            arr / nullif(sum(arr) over (partition by week_start, segment), 0)
+            case
+                when
+                    sum(customers_lacking_exchange_rate)
+                        over (partition by week_start, segment)
+                    = 0
+                    then
+                        arr
+                        / nullif(
+                            sum(arr) over (partition by week_start, segment),
+                            0
+                        )
+            end
             as {{ type_double() }}
         ) as share_of_arr,
         mean_score
