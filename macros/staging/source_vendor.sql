@@ -6,17 +6,19 @@
     compile error naming the choices.
 -#}
 {% macro source_vendor(raw_table_name) -%}
-    {%- set domain_var = none -%}
+    {#- A namespace: a plain `set` inside the loop would not outlive it. -#}
+    {%- set found = namespace(domain_var=none) -%}
     {%- set choices = ['native'] -%}
     {%- for vendor, adapter in source_adapters().items() -%}
         {%- if raw_table_name in adapter['provides'] -%}
-            {%- set domain_var = adapter['var'] -%}
+            {%- set found.domain_var = adapter['var'] -%}
             {%- do choices.append(vendor) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if domain_var is none -%}
+    {%- if found.domain_var is none -%}
         {{ return('native') }}
     {%- endif -%}
+    {%- set domain_var = found.domain_var -%}
     {%- set vendor = var(domain_var) -%}
     {%- if vendor not in choices -%}
         {{ exceptions.raise_compiler_error(
