@@ -183,7 +183,7 @@ def test_raw_categories_are_wired_to_the_seed_categories_staging_joins():
         joins = re.findall(r"category_alias_join\(\s*'(\w+)'\s*,\s*'(\w+)'", sql)
         joins = [(column, category) for column, category in joins if column in closed]
         if joins:
-            (source, table) = re.findall(r"source\(\s*'(\w+)'\s*,\s*'(\w+)'", sql)[0]
+            (source, table) = re.findall(r"(?:source|raw_table)\(\s*'(\w+)'\s*,\s*'(\w+)'", sql)[0]
             joined.setdefault(f"{source}_{table}", {}).update(joins)
     assert joined == RAW_CATEGORIES
     columns = {spec.relation: spec.columns for spec in RAW_TABLES}
