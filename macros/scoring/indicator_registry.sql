@@ -26,7 +26,7 @@
             'indicators': [
                 'tickets_90d_per_10_seats', 'oldest_open_ticket_days',
                 'median_resolution_hours_90d', 'escalated_tickets_90d',
-                'support_satisfaction_180d',
+                'support_satisfaction_180d', 'support_good_rating_share_180d',
             ],
         },
         'surveys': {

@@ -195,8 +195,10 @@ RAW_TABLES: tuple[RawTable, ...] = (
             ("channel", STRING),
             ("is_escalated", BOOL),
             ("satisfaction_rating", INT64),
+            ("satisfaction_label", STRING),
         ),
         activity_at="opened_at",
+        optional=("satisfaction_label",),
     ),
     RawTable(
         "shop",

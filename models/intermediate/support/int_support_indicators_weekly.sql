@@ -1,7 +1,9 @@
 {#-
     Support indicators, one row per customer per week of the grid, as known
     at the end of the week: tickets opened, open and resolved before it.
-    Trailing 90 days are 13 weeks, 180 days 26 weeks.
+    Trailing 90 days are 13 weeks, 180 days 26 weeks. A help desk rates
+    either 1-5 (satisfaction_rating) or good/bad (satisfaction_label): each
+    scale is its own indicator, missing when the desk does not use it.
 -#}
 with
 
@@ -37,7 +39,11 @@ rated_per_week as (
         customer_id,
         {{ week_start('resolved_at') }} as week_start,
         sum(satisfaction_rating) as rating_sum,
-        count(satisfaction_rating) as ratings
+        count(satisfaction_rating) as ratings,
+        sum(
+            case when satisfaction_label = 'good' then 1 else 0 end
+        ) as good_labels,
+        count(satisfaction_label) as labels
     from tickets
     where resolved_at is not null
     group by 1, 2
@@ -84,6 +90,8 @@ joined as (
         coalesce(opened_per_week.escalated_opened, 0) as escalated_opened,
         coalesce(rated_per_week.rating_sum, 0) as rating_sum,
         coalesce(rated_per_week.ratings, 0) as ratings,
+        coalesce(rated_per_week.good_labels, 0) as good_labels,
+        coalesce(rated_per_week.labels, 0) as labels,
         coalesce(open_at_week_end.oldest_open_ticket_days, 0)
             as oldest_open_ticket_days
     from grid
@@ -107,7 +115,9 @@ windowed as (
         {{ trailing_sum('tickets_opened', 13) }} as tickets_90d,
         {{ trailing_sum('escalated_opened', 13) }} as escalated_tickets_90d,
         {{ trailing_sum('rating_sum', 26) }} as rating_sum_180d,
-        {{ trailing_sum('ratings', 26) }} as ratings_180d
+        {{ trailing_sum('ratings', 26) }} as ratings_180d,
+        {{ trailing_sum('good_labels', 26) }} as good_labels_180d,
+        {{ trailing_sum('labels', 26) }} as labels_180d
     from joined
 ),
 
@@ -123,7 +133,10 @@ final as (
         end as tickets_90d_per_10_seats,
         case
             when ratings_180d > 0 then rating_sum_180d * 1.0 / ratings_180d
-        end as support_satisfaction_180d
+        end as support_satisfaction_180d,
+        case
+            when labels_180d > 0 then good_labels_180d * 1.0 / labels_180d
+        end as support_good_rating_share_180d
     from windowed
 )
 

@@ -12,6 +12,7 @@ final as (
         ticket_status,
         channel,
         satisfaction_rating,
+        satisfaction_label,
         is_escalated,
         opened_at,
         first_response_at,

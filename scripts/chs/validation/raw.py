@@ -59,7 +59,10 @@ RAW_CATEGORIES: dict[str, dict[str, str]] = {
     "billing_subscriptions": {"change_type": "subscription_change"},
     "billing_invoices": {"invoice_status": "invoice_status"},
     "billing_payments": {"payment_status": "payment_status"},
-    "support_tickets": {"priority": "ticket_priority"},
+    "support_tickets": {
+        "priority": "ticket_priority",
+        "satisfaction_label": "ticket_satisfaction_label",
+    },
     "shop_orders": {"order_status": "order_status"},
     "surveys_survey_responses": {"survey_type": "survey_type"},
 }

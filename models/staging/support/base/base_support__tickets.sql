@@ -1,11 +1,14 @@
 {%- set checks = [
     {'when': 'ticket_id is null', 'reason': 'missing_key',
      'column': 'ticket_id'},
+    {'when': "ticket_status_raw = 'deleted'", 'reason': 'deleted_in_source',
+     'column': 'ticket_status'},
 ] + customer_checks() + timestamp_checks('opened_at')
   + timestamp_checks('first_response_at', required=false)
   + timestamp_checks('resolved_at', required=false)
   + category_checks('priority') + open_category_checks('ticket_status')
-  + open_category_checks('channel') + [
+  + open_category_checks('channel')
+  + category_checks('satisfaction_label', required=false) + [
     {'when': 'is_escalated_raw is not null and is_escalated is null',
      'reason': 'invalid_value', 'column': 'is_escalated'},
     {'when': 'satisfaction_rating_raw is not null'
@@ -44,6 +47,7 @@ parsed as (
             as satisfaction_rating_raw,
         {{ safe_cast('satisfaction_rating', 'integer') }}
             as satisfaction_rating,
+        lower({{ trimmed('satisfaction_label') }}) as satisfaction_label_raw,
         {{ trimmed('is_escalated') }} as is_escalated_raw,
         {{ safe_cast('is_escalated', 'boolean') }} as is_escalated,
         {{ trimmed('opened_at') }} as opened_at_raw,
@@ -62,12 +66,16 @@ checked as (
         priority_aliases.standard_value as priority,
         {{ open_category('ticket_status') }} as ticket_status,
         {{ open_category('channel') }} as channel,
+        satisfaction_label_aliases.standard_value as satisfaction_label,
         {{ quarantine_reason(checks) }}
     from parsed
     left join customers on parsed.customer_id = customers.known_customer_id
     {{ category_alias_join('priority', 'ticket_priority') }}
     {{ category_alias_join('ticket_status', 'ticket_status') }}
     {{ category_alias_join('channel', 'ticket_channel') }}
+    {{ category_alias_join(
+        'satisfaction_label', 'ticket_satisfaction_label'
+    ) }}
 ),
 
 final as (
@@ -79,6 +87,7 @@ final as (
         ticket_status,
         channel,
         satisfaction_rating,
+        satisfaction_label,
         is_escalated,
         opened_at,
         first_response_at,

@@ -144,6 +144,8 @@ def _tickets_table(ch: Chunk, dirt: Dirt, t: _Tickets) -> pa.Table:
             "channel": take(CHANNELS, t.channel),
             "is_escalated": pa.array(t.escalated),
             "satisfaction_rating": pa.array(rating_d, mask=~t.rated),
+            # Ratings here are 1-5; a help desk that rates good/bad fills this instead.
+            "satisfaction_label": pa.nulls(n, pa.string()),
         }
     )
     tbl = dirt.invalid_ts("tickets", tbl, ids, "opened_at", invalid)
