@@ -6,7 +6,9 @@
     rate through that base, so the reporting currency can be any currency
     with rates in the seed. A month in which the reporting currency has no
     rate has no rows: amounts in other currencies of that month stay
-    unconverted (to_reporting_currency).
+    unconverted (to_reporting_currency). The rate is a decimal, so amounts
+    convert in exact decimal arithmetic (and round to cents the same way on
+    every engine).
 -#}
 with
 
@@ -40,8 +42,11 @@ final as (
     select
         rates_to_base.rate_month,
         rates_to_base.currency,
-        rates_to_base.rate_to_base
-        / reporting_rates.reporting_rate_to_base as rate_to_reporting
+        cast(
+            rates_to_base.rate_to_base
+            / reporting_rates.reporting_rate_to_base
+            as decimal(18, 10)
+        ) as rate_to_reporting
     from rates_to_base
     inner join reporting_rates
         on rates_to_base.rate_month = reporting_rates.rate_month

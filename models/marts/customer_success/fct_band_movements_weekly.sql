@@ -21,9 +21,8 @@ movements as (
         weekly.segment,
         trends.previous_band as from_band,
         trends.health_band as to_band,
-        weekly.mrr_amount * 12 as arr,
-        case when weekly.is_missing_exchange_rate then 1 else 0 end
-            as lacks_exchange_rate
+        weekly.is_missing_exchange_rate,
+        weekly.mrr_amount * 12 as arr
     from trends
     inner join weekly
         on {{ same_customer_week('trends', 'weekly') }}
@@ -39,7 +38,10 @@ final as (
         {{ reporting_currency() }} as reporting_currency,
         count(*) as customers,
         cast(
-            case when sum(lacks_exchange_rate) = 0 then sum(arr) end
+            case
+                when not {{ dbt.bool_or('is_missing_exchange_rate') }}
+                    then sum(arr)
+            end
             as {{ type_double() }}
         ) as arr,
         from_band != to_band as is_change

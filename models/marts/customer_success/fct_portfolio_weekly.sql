@@ -23,9 +23,8 @@ customer_weeks as (
         weekly.segment,
         weekly.health_band,
         weekly.health_score,
+        weekly.is_missing_exchange_rate,
         weekly.mrr_amount * 12 as arr,
-        case when weekly.is_missing_exchange_rate then 1 else 0 end
-            as lacks_exchange_rate,
         case
             when
                 trends.previous_band is not null
@@ -44,8 +43,12 @@ aggregated as (
         segment,
         health_band,
         count(*) as customers,
-        case when sum(lacks_exchange_rate) = 0 then sum(arr) end as arr,
-        sum(lacks_exchange_rate) as customers_lacking_exchange_rate,
+        case
+            when not {{ dbt.bool_or('is_missing_exchange_rate') }}
+                then sum(arr)
+        end as arr,
+        {{ dbt.bool_or('is_missing_exchange_rate') }}
+            as has_missing_exchange_rate,
         {{ exact_sum('health_score') }} / count(health_score) as mean_score,
         cast(sum(entered_band) as {{ dbt.type_bigint() }}) as customers_entered
     from customer_weeks
@@ -67,9 +70,8 @@ final as (
         cast(
             case
                 when
-                    sum(customers_lacking_exchange_rate)
+                    not {{ dbt.bool_or('has_missing_exchange_rate') }}
                         over (partition by week_start, segment)
-                    = 0
                     then
                         arr
                         / nullif(
