@@ -6,21 +6,23 @@
     compile error naming the choices.
 -#}
 {% macro source_vendor(raw_table_name) -%}
-    {%- set domain_var = none -%}
+    {#- A `set` inside a for loop does not outlive the loop in Jinja: the
+        domain vars found are collected in a list instead. -#}
+    {%- set domain_vars = [] -%}
     {%- set choices = ['native'] -%}
     {%- for vendor, adapter in source_adapters().items() -%}
         {%- if raw_table_name in adapter['provides'] -%}
-            {%- set domain_var = adapter['var'] -%}
+            {%- do domain_vars.append(adapter['var']) -%}
             {%- do choices.append(vendor) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if domain_var is none -%}
+    {%- if not domain_vars -%}
         {{ return('native') }}
     {%- endif -%}
-    {%- set vendor = var(domain_var) -%}
+    {%- set vendor = var(domain_vars[0]) -%}
     {%- if vendor not in choices -%}
         {{ exceptions.raise_compiler_error(
-            'var ' ~ domain_var ~ ': ' ~ vendor ~ ' cannot deliver '
+            'var ' ~ domain_vars[0] ~ ': ' ~ vendor ~ ' cannot deliver '
             ~ raw_table_name ~ ' (choose one of ' ~ choices | join(', ')
             ~ ')') }}
     {%- endif -%}
