@@ -4,9 +4,10 @@ per `track` call in `tracks` and per `group` call in `groups`, timestamps typed 
 product.usage_events is made of `tracks` rows, one adapter row each: the message id is the
 event id, the standardised `event` name the feature, `timestamp` (Segment's skew-corrected
 event time) the moment it happened. `groups` only says which account (group) each user belongs
-to, a lookup, so it is not part of `provides`. `anonymous_id` and `event_text` are not
-landed by every pipeline, hence optional; `uuid_ts` is the destination's load time. Only the
-columns the adapter reads are kept, plus that system column.
+to, a lookup, so it is not part of `provides`. A call without a user id is anonymous and names
+no customer (its `anonymous_id`, a device id, is not read). `event_text` is not landed by
+every pipeline, hence optional; so is `uuid_ts`, the destination's load time. Only the columns
+the adapter reads are kept, plus that system column.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ TRACKS = RawTable(
     "id",
     (
         ("id", STRING),
-        ("anonymous_id", STRING),
         ("user_id", STRING),
         ("event", STRING),
         ("event_text", STRING),
@@ -30,7 +30,7 @@ TRACKS = RawTable(
     ),
     required=True,
     activity_at="timestamp",
-    optional=("anonymous_id", "event_text", "uuid_ts"),
+    optional=("event_text", "uuid_ts"),
 )
 GROUPS = RawTable(
     "segment",

@@ -13,7 +13,8 @@
       up by the user id itself. _external_id is that group id (or user id);
       when it is not mapped, customer_id is null and the base model
       quarantines the event as unmapped_external_id. An anonymous call (no
-      user_id) names no customer: missing_customer_id.
+      user_id; its anonymous_id is a device, not an account) names no
+      customer: missing_customer_id.
     - feature_key: the event name (event, else event_text) in lower case
       with spaces and dashes as underscores ("Report Export" gives
       report_export). Every track is taken as the use of a feature; an
@@ -37,7 +38,6 @@ tracks as (
         "timestamp",
         received_at,
         {{ landed_columns(source('segment', 'tracks'), [
-            ('anonymous_id', dbt.type_string()),
             ('event_text', dbt.type_string()),
         ]) }}
     from {{ source('segment', 'tracks') }}

@@ -12,7 +12,7 @@ From the native product/usage_events rows (chs.landed.segment has the columns), 
   in five again later), the group id a UUID from a hash of the seed and the customer id;
   the identity map sends each customer's group id to the customer. Users are the product's
   own (`C0000001-U007`), so Segment's user ids are the native ones;
-- dirt: an event without a customer id is an anonymous call (no user id, an anonymous id); an
+- dirt: an event without a customer id is an anonymous call (no user id); an
   event of a customer id no CRM knows comes from a user of that unknown account, whose group is
   in no identity map; a timestamp that does not parse lands as null (a typed column cannot
   hold it).
@@ -81,10 +81,6 @@ def convert(
         with event_names(feature_key, event_text) as (values {_event_names()})
         select
             {_uuid(seed, "message", "cast(event_id as varchar)")} as id,
-            case
-                when segment_user_id is null
-                    then {_uuid(seed, "anonymous", "cast(event_id as varchar)")}
-            end as anonymous_id,
             segment_user_id as user_id,
             segment_events.feature_key as event,
             event_names.event_text,
