@@ -97,9 +97,7 @@ def _id_macros(con: duckdb.DuckDBPyConnection, seed: int) -> None:
     offsets = " ".join(
         f"when '{prefix}' then {_offset(seed, prefix)}" for prefix in ("001", "003", "005")
     )
-    number = (
-        f"((cast(key as hugeint) * {ID_MULTIPLIER} + case prefix {offsets} end) % {ID_SPACE})"
-    )
+    number = f"((cast(key as hugeint) * {ID_MULTIPLIER} + case prefix {offsets} end) % {ID_SPACE})"
     digits = " || ".join(
         f"substr('{ALPHABET}', cast(({number} // {62**i}) % 62 as integer) + 1, 1)"
         for i in reversed(range(ID_DIGITS))
@@ -123,7 +121,9 @@ def _id_macros(con: duckdb.DuckDBPyConnection, seed: int) -> None:
 
 def _offset(seed: int, prefix: str) -> int:
     """Where the ids of one object (key prefix) start for this seed."""
-    return int(hashlib.sha256(f"{SOURCE_SYSTEM}:{seed}:{prefix}".encode()).hexdigest(), 16) % ID_SPACE
+    return (
+        int(hashlib.sha256(f"{SOURCE_SYSTEM}:{seed}:{prefix}".encode()).hexdigest(), 16) % ID_SPACE
+    )
 
 
 def _ranked(seed: int, what: str) -> str:

@@ -53,7 +53,7 @@ def convert(
     """Write the landed segment tables under `out` (rows into `counts` by relation); return
     the identity map rows (source_system, external_id, customer_id)."""
     con.execute(
-        f"""
+        """
         create or replace temp table segment_events as
         with events as (
             select
