@@ -28,6 +28,13 @@ from chs.loading import load_raw
 
 COMPANY = {"customers": 80, "start": "2025-11-17", "end": "2026-11-15", "seed": 7}
 LOADED_AT = datetime(2026, 11, 17, 12)
+# stg_crm__customers but for csm_owner, which a CRM may name differently (Salesforce: the
+# owner's name)
+CUSTOMERS = (
+    "select customer_id, customer_name, contact_email, country_code, segment,"
+    " business_type, signup_at_issue, signup_at, signup_date, updated_at"
+    " from staging.stg_crm__customers"
+)
 SCORES = (
     "select customer_id, week_start, round(health_score, 9), health_band"
     " from marts.fct_customer_health_weekly"
@@ -84,6 +91,7 @@ def build(
     return made
 
 
+MODELS_ONLY = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 _NATIVE: dict[str, Build] = {}
 
 
@@ -92,16 +100,7 @@ def native_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     only: the native tests are test_pipeline's)."""
     if "native" not in _NATIVE:
         root = tmp_path_factory.mktemp("adapters_native")
-        _NATIVE["native"] = build(
-            root,
-            dbt_args=(
-                "build",
-                "--exclude-resource-type",
-                "test",
-                "--exclude-resource-type",
-                "unit_test",
-            ),
-        )
+        _NATIVE["native"] = build(root, dbt_args=MODELS_ONLY)
     return _NATIVE["native"]
 
 
@@ -114,6 +113,14 @@ def landed_table(raw: Path, relation: str) -> Path:
 def rewrite(path: Path, change: Callable[[pa.Table], pa.Table]) -> None:
     """Replace a Parquet file by `change` of its table."""
     pq.write_table(change(pq.read_table(path)), path)
+
+
+def rewrite_sql(path: Path, select: str) -> None:
+    """Replace a Parquet file by a DuckDB `select` from it (named `landed`)."""
+    with duckdb.connect() as con:
+        con.execute(f"create view landed as select * from read_parquet('{path}')")
+        table = con.execute(select).to_arrow_table()
+    pq.write_table(table, path)
 
 
 def append_rows(path: Path, rows: list[dict]) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime
 import pytest
 from adapter_company import (
     COMPANY,
+    CUSTOMERS,
     SCORES,
     Build,
     append_rows,
@@ -33,12 +34,6 @@ from chs.generator.layouts.salesforce import OWNER_NAMES
 from chs.landed import ADAPTERS
 
 UNMAPPED_ACCOUNT = "001Dn00000Zq9XbIAJ"  # an account nobody put in the identity map
-# stg_crm__customers without csm_owner, which the owner's name replaces
-CUSTOMERS = (
-    "select customer_id, customer_name, contact_email, country_code, segment,"
-    " business_type, signup_at_issue, signup_at, signup_date, updated_at"
-    " from staging.stg_crm__customers"
-)
 SALESFORCE_ID = re.compile(r"^(001|003|005)Dn0[0-9A-Za-z]{9}[A-Z0-5]{3}$")
 
 
