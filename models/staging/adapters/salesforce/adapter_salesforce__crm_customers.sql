@@ -63,25 +63,25 @@ country_names as (
     select * from {{ ref('country_names') }}
 ),
 
--- Each account with itself (depth 0), its parent (1), grandparent (2), ...
+-- Each account with itself (0 levels up), its parent (1), grandparent (2)
 account_ancestors as (
     select
         id as account_id,
         id as ancestor_id,
         parent_id as next_ancestor_id,
-        0 as depth
+        0 as levels_up
     from accounts
     union all
     select
         account_ancestors.account_id,
         parents.id as ancestor_id,
         parents.parent_id as next_ancestor_id,
-        account_ancestors.depth + 1 as depth
+        account_ancestors.levels_up + 1 as levels_up
     from account_ancestors
     inner join accounts as parents
         on account_ancestors.next_ancestor_id = parents.id
     where
-        account_ancestors.depth
+        account_ancestors.levels_up
         < {{ var('salesforce_max_hierarchy_depth', 10) }}
 ),
 
@@ -91,7 +91,7 @@ mapped_ancestors as (
         identity_map.customer_id,
         row_number() over (
             partition by account_ancestors.account_id
-            order by account_ancestors.depth
+            order by account_ancestors.levels_up
         ) as nearness
     from account_ancestors
     inner join identity_map

@@ -35,7 +35,7 @@ tracks as (
         id,
         user_id,
         event,
-        "timestamp",
+        timestamp,
         received_at,
         {{ landed_columns(source('segment', 'tracks'), [
             ('event_text', dbt.type_string()),
@@ -61,7 +61,7 @@ group_calls_ranked as (
         {{ trimmed('group_id') }} as group_id,
         row_number() over (
             partition by {{ trimmed('user_id') }}
-            order by "timestamp" desc, received_at desc, _row_id desc
+            order by timestamp desc, received_at desc, _row_id desc
         ) as recency
     from group_calls
     where
@@ -106,7 +106,7 @@ final as (
             '-',
             '_'
         ) as feature_key,
-        cast(tracks_with_accounts."timestamp" as {{ dbt.type_string() }})
+        cast(tracks_with_accounts.timestamp as {{ dbt.type_string() }})
             as occurred_at,
         cast(tracks_with_accounts.received_at as {{ dbt.type_string() }})
             as received_at,
