@@ -148,6 +148,15 @@ def reconciliation(made: Build, source_table: str) -> tuple[int, int, int, int]:
     )[0]
 
 
+def adapter_columns(made: Build, model: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of an adapter model, in order."""
+    return made.query(
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = 'staging' and table_name = ? order by ordinal_position",
+        [model],
+    )
+
+
 def dbt_adapter(vendor: str) -> dict:
     """What macros/adapters/<vendor>_adapter.sql returns to dbt: its var and provides."""
     text = (PROJECT_DIR / "macros" / "adapters" / f"{vendor}_adapter.sql").read_text()

@@ -19,6 +19,7 @@ from adapter_company import (
     CUSTOMERS,
     SCORES,
     Build,
+    adapter_columns,
     append_rows,
     build,
     dbt_adapter,
@@ -32,6 +33,7 @@ from chs.generator.catalogue import CSM_OWNERS
 from chs.generator.layouts import write_layout
 from chs.generator.layouts.salesforce import OWNER_NAMES
 from chs.landed import ADAPTERS
+from chs.raw_tables import RAW_TABLES
 
 UNMAPPED_ACCOUNT = "001Dn00000Zq9XbIAJ"  # an account nobody put in the identity map
 SALESFORCE_ID = re.compile(r"^(001|003|005)Dn0[0-9A-Za-z]{9}[A-Z0-5]{3}$")
@@ -90,6 +92,15 @@ def test_the_adapter_is_switched_off_in_a_native_build(native):
     assert "model.customer_health.adapter_salesforce__crm_customers" not in manifest["nodes"]
     assert "model.customer_health.adapter_salesforce__crm_customers" in manifest["disabled"]
     assert "source.customer_health.salesforce.account" in manifest["disabled"]
+
+
+def test_the_adapter_delivers_exactly_the_contract_columns(salesforce):
+    contract = next(spec for spec in RAW_TABLES if spec.name == "crm.customers")
+    columns = adapter_columns(salesforce, "adapter_salesforce__crm_customers")
+    assert [c for c, _ in columns] == [*contract.columns, "_row_id", "_loaded_at", "_external_id"]
+    # every contract column is text (timestamps too), as in a native export
+    assert {t for c, t in columns if c in contract.columns} == {"VARCHAR"}
+    assert dict(columns)["_row_id"] == "BIGINT"
 
 
 def test_customers_are_staged_as_from_the_native_export(native, salesforce):

@@ -22,6 +22,7 @@ from adapter_company import (
     MODELS_ONLY,
     SCORES,
     Build,
+    adapter_columns,
     append_rows,
     build,
     dbt_adapter,
@@ -33,6 +34,7 @@ from adapter_company import (
 )
 from chs.generator.layouts import write_layout
 from chs.landed import ADAPTERS
+from chs.raw_tables import RAW_TABLES
 
 EVENTS = (
     "select customer_id, user_id, feature_key, occurred_at, received_at"
@@ -137,6 +139,15 @@ def test_the_adapter_is_switched_off_in_a_native_build(native):
     model = "model.customer_health.adapter_segment__product_usage_events"
     assert model not in manifest["nodes"] and model in manifest["disabled"]
     assert f"{prefix}tracks" in manifest["disabled"]
+
+
+def test_the_adapter_delivers_exactly_the_contract_columns(segment):
+    contract = next(spec for spec in RAW_TABLES if spec.name == "product.usage_events")
+    columns = adapter_columns(segment, "adapter_segment__product_usage_events")
+    assert [c for c, _ in columns] == [*contract.columns, "_row_id", "_loaded_at", "_external_id"]
+    # text, timestamps too; the event id is a message id (the base model reads ids as text)
+    assert {t for c, t in columns if c in contract.columns} == {"VARCHAR"}
+    assert dict(columns)["_row_id"] == "BIGINT"
 
 
 def test_events_are_staged_as_from_the_native_export(native, segment):
