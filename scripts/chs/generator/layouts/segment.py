@@ -102,7 +102,7 @@ def convert(
                 segment_user_id as user_id,
                 any_value(customer_key) as customer_key,
                 coalesce(min(occurred), min(received)) as first_seen,
-                coalesce(max(occurred), max(received)) as last_seen
+                coalesce(max(received), max(occurred)) as last_seen
             from segment_events
             where segment_user_id is not null
             group by 1
