@@ -9,7 +9,8 @@
     the figures summing them are missing). has_data_issues marks
     the issues that touch the customer's status or attributes (everything but
     quarantined activity rows, such as an unreadable event among thousands,
-    which only count). Customers without an issue have no row.
+    which only count, and a subsidiary's CRM row rolled up to the customer).
+    Customers without an issue have no row.
 -#}
 with
 
@@ -52,9 +53,13 @@ quarantined_per_customer as (
         count(*) as quarantined_rows,
         count(
             case
+                -- a subsidiary's own CRM row, rolled up to its parent's
+                -- customer, leaves the customer's attributes as they are
                 when
                     quarantined.source_table
                     in ('crm.customers', 'billing.subscriptions')
+                    and quarantined.quarantine_reason
+                    != 'rolled_up_child_account'
                     then 1
             end
         ) as quarantined_status_rows,

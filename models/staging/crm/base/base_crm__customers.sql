@@ -4,7 +4,7 @@
     (later models fall back to the first subscription). Every other failed
     check quarantines the row.
 -#}
-{%- set checks = identity_checks() + [
+{%- set checks = identity_checks() + hierarchy_checks('crm.customers') + [
     {'when': 'customer_id is null', 'reason': 'missing_key',
      'column': 'customer_id'},
 ] + category_checks('segment') + category_checks('business_type')

@@ -36,7 +36,7 @@ parsed as (
         _row_id,
         _loaded_at,
         _external_id,
-        {{ safe_cast('event_id', 'bigint') }} as event_id,
+        {{ trimmed('event_id') }} as event_id,
         {{ trimmed('customer_id') }} as customer_id,
         {{ trimmed('user_id') }} as user_id,
         lower({{ trimmed('feature_key') }}) as feature_key,
