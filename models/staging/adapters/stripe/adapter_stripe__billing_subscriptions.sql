@@ -137,23 +137,23 @@ products_ranked as (
     from products_landed
 ),
 
-item_amounts as (
+item_prices as (
     select
         subscription_items.subscription_id,
         subscription_items.id as item_id,
         subscription_items.quantity,
         products.name as product_name,
         prices.currency,
-        subscription_items.quantity * coalesce(
+        coalesce(
             {{ safe_cast('prices.unit_amount_decimal', 'decimal(38, 12)') }},
             prices.unit_amount
-        ) * case lower(prices.recurring_interval)
+        ) as unit_minor_units,
+        case lower(prices.recurring_interval)
             when 'month' then 1.0
             when 'year' then 1.0 / 12
             when 'week' then 52.0 / 12
             when 'day' then 365.0 / 12
-        end / coalesce(prices.recurring_interval_count, 1)
-        as monthly_minor_units
+        end / coalesce(prices.recurring_interval_count, 1) as bills_per_month
     from subscription_items_ranked as subscription_items
     left join prices_ranked as prices
         on
@@ -166,12 +166,19 @@ item_amounts as (
     where subscription_items.version_rank = 1
 ),
 
+item_amounts as (
+    select
+        *,
+        quantity * unit_minor_units * bills_per_month as monthly_minor_units
+    from item_prices
+),
+
 item_amounts_ranked as (
     select
         *,
         row_number() over (
             partition by subscription_id
-            order by monthly_minor_units desc nulls last, item_id
+            order by monthly_minor_units desc nulls last, item_id asc
         ) as amount_rank
     from item_amounts
 ),
