@@ -10,6 +10,7 @@ what those cases change by design, staged billing and scores equal the native bu
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from decimal import Decimal
@@ -157,22 +158,21 @@ def _hand_worked(raw: Path) -> None:
     )  # fmt: skip
 
 
+def _generate(folder: Path, layout: tuple[str, ...] = ()) -> Path:
+    generate(**COMPANY, dirt_rate=0, out=folder / "raw", truth_out=folder / "truth", layout=layout)
+    return folder / "raw"
+
+
 @pytest.fixture(scope="module")
 def company(tmp_path_factory):
     root = tmp_path_factory.mktemp("adapter_stripe")
-    native_raw, stripe_raw, again = root / "native" / "raw", root / "stripe" / "raw", root / "again"
-    generate(**COMPANY, dirt_rate=0, out=native_raw, truth_out=root / "native" / "truth")
-    generate(**COMPANY, dirt_rate=0, out=stripe_raw, truth_out=root / "stripe" / "truth",
-             layout=("stripe",))  # fmt: skip
-    generate(**COMPANY, dirt_rate=0, out=again / "raw", truth_out=again / "truth",
-             layout=("stripe",))  # fmt: skip
-    generated = {
-        path.relative_to(stripe_raw): path.read_bytes() for path in stripe_raw.rglob("*.parquet")
-    }
-    regenerated = {
-        path.relative_to(again / "raw"): path.read_bytes()
-        for path in (again / "raw").rglob("*.parquet")
-    }
+    native_raw = _generate(root / "native")
+    stripe_raw = _generate(root / "stripe", ("stripe",))
+    again = _generate(root / "again", ("stripe",))
+    generated, regenerated = (
+        {path.relative_to(raw): path.read_bytes() for path in raw.rglob("*.parquet")}
+        for raw in (stripe_raw, again)
+    )
 
     # The unmapped customer: in the smallest segment (scores of its segment rank against it),
     # the one with the most charges.
@@ -255,8 +255,12 @@ def test_python_and_dbt_registries_agree():
     macro = _render_adapter_macro()
     assert macro["var"] == STRIPE.domain_var == "billing_source"
     assert {table: tuple(parts) for table, parts in macro["provides"].items()} == STRIPE.provides
-    duckdb_types = {"bool": "boolean", "timestamp[us]": "timestamp", "int64": "bigint"}
-    duckdb_types["string"] = "varchar"
+    duckdb_types = {
+        "bool": "boolean",
+        "timestamp[us]": "timestamp",
+        "int64": "bigint",
+        "string": "varchar",
+    }
     optional = {
         spec.table: [(column, duckdb_types[spec.kind(column)]) for column in spec.optional]
         for spec in STRIPE.tables
@@ -272,6 +276,28 @@ def test_python_and_dbt_registries_agree():
         "stripe.price",
         "stripe.product",
     }
+
+
+def test_stripe_sources_and_models_are_off_while_billing_is_native(company):
+    """Read from the manifests the two builds wrote: billing_source switches them."""
+
+    def stripe_nodes(manifest: dict) -> set[str]:
+        return {
+            unique_id
+            for unique_id in [*manifest["sources"], *manifest["nodes"], *manifest["disabled"]]
+            if unique_id.startswith(("source.customer_health.stripe.", "model.customer_health."))
+            and ".stripe." in unique_id.replace("adapter_stripe__", ".stripe.")
+        }
+
+    native, stripe = (
+        json.loads((company.root / build / "target" / "manifest.json").read_text())
+        for build in ("native", "stripe")
+    )
+    expected = {f"source.customer_health.{spec.name}" for spec in STRIPE.tables} | {
+        f"model.customer_health.{model}" for model in ADAPTER_MODELS
+    }
+    assert stripe_nodes(native) == set(native["disabled"]) & expected == expected
+    assert stripe_nodes(stripe) == expected and not set(stripe["disabled"]) & expected
 
 
 def test_landed_files_are_deterministic_with_stripe_ids(company):
