@@ -28,7 +28,7 @@ invoices_landed as (
         total,
         currency,
         _fivetran_synced,
-        {{ var('stripe_loaded_at_field', '_loaded_at') }} as _loaded_at,
+        {{ stripe_loaded_at(source('stripe', 'invoice')) }} as _loaded_at,
         {{- landed_columns(
             source('stripe', 'invoice'),
             [('_row_id', dbt.type_bigint())] + optional['invoice']

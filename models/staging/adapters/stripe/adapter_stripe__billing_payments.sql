@@ -33,7 +33,7 @@ charges_landed as (
         amount,
         currency,
         _fivetran_synced,
-        {{ var('stripe_loaded_at_field', '_loaded_at') }} as _loaded_at,
+        {{ stripe_loaded_at(source('stripe', 'charge')) }} as _loaded_at,
         {{- landed_columns(
             source('stripe', 'charge'), [('_row_id', dbt.type_bigint())]
         ) }}
@@ -48,7 +48,7 @@ refunds_landed as (
         amount,
         currency,
         _fivetran_synced,
-        {{ var('stripe_loaded_at_field', '_loaded_at') }} as _loaded_at,
+        {{ stripe_loaded_at(source('stripe', 'refund')) }} as _loaded_at,
         {{- landed_columns(
             source('stripe', 'refund'),
             [('_row_id', dbt.type_bigint())] + optional['refund']

@@ -38,7 +38,8 @@ subscription_history_landed as (
         start_date,
         ended_at,
         _fivetran_synced,
-        {{ var('stripe_loaded_at_field', '_loaded_at') }} as _loaded_at,
+        {{ stripe_loaded_at(source('stripe', 'subscription_history')) }}
+            as _loaded_at,
         {{- landed_columns(
             source('stripe', 'subscription_history'),
             [('_row_id', dbt.type_bigint())]
