@@ -26,3 +26,11 @@ def datediff(first_date: str, second_date: str, datepart: str) -> str:
 
 def date_trunc(datepart: str, date: str) -> str:
     return f"date_trunc('{datepart}', {date})"
+
+
+def type_boolean() -> str:
+    return "boolean"
+
+
+def type_timestamp() -> str:
+    return "timestamp"
