@@ -38,7 +38,7 @@ def _converters() -> dict:
 
 def write_table(con: duckdb.DuckDBPyConnection, sql: str, spec: RawTable, out: Path) -> int:
     """Write the rows of `sql` as the landed table `spec` (its exact schema) under `out`."""
-    table = con.execute(sql).fetch_arrow_table()
+    table = con.execute(sql).to_arrow_table()
     sink = Sink(out / spec.file, spec.arrow_schema())
     try:
         sink.write(table)
