@@ -133,6 +133,7 @@ def test_absent_optional_tables_load_empty_and_are_recorded_absent(tmp_path):
         ("channel", "VARCHAR"),
         ("is_escalated", "BOOLEAN"),
         ("satisfaction_rating", "BIGINT"),
+        ("satisfaction_label", "VARCHAR"),
         ("_row_id", "BIGINT"),
         ("_batch_id", "VARCHAR"),
         ("_source_file", "VARCHAR"),

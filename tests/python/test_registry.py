@@ -40,6 +40,7 @@ def test_category_spellings_per_category_in_seed_order():
         "order_type",
         "payment_status",
         "plan",
+        "satisfaction_label",
         "segment",
         "subscription_change",
         "survey_channel",

@@ -77,9 +77,8 @@ def load_raw(
         name: (adapter.vendor, adapter.provides[name])
         for name, adapter in provided_by(vendors).items()
     }
-    by_relation = {spec.relation: spec for spec in RAW_TABLES}
-    for name, (_, parts) in provided.items():
-        if by_relation[name.replace(".", "_")].relation in switched_off:
+    for name, (_, parts) in provided.items():  # a table switched off: its landed ones too
+        if name.replace(".", "_") in switched_off:
             switched_off |= {part.replace(".", "_") for part in parts}
     inputs: dict[str, TableInput] = {}
     for spec in specs:
