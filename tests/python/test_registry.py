@@ -40,13 +40,13 @@ def test_category_spellings_per_category_in_seed_order():
         "order_type",
         "payment_status",
         "plan",
-        "satisfaction_label",
         "segment",
         "subscription_change",
         "survey_channel",
         "survey_type",
         "ticket_channel",
         "ticket_priority",
+        "ticket_satisfaction_label",
         "ticket_status",
     ]
     assert spellings["segment"] == [
