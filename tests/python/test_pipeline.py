@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from chs.export import export_alerts
+from chs.generator.output import GENERATED_TABLES
 from chs.raw_tables import RAW_TABLES
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
@@ -67,13 +68,13 @@ def test_summary_names_every_source_table_and_reason(pipeline):
 
 
 def test_rerun_on_the_same_files_loads_nothing_new(pipeline):
-    assert pipeline["second"].count(" unchanged") == len(RAW_TABLES)
+    assert pipeline["second"].count(" unchanged") == len(GENERATED_TABLES)
     assert " loaded\n" not in pipeline["second"]
 
 
 def test_every_raw_row_is_staged_quarantined_or_a_duplicate(pipeline):
     with _con(pipeline) as con:
-        for spec in RAW_TABLES:
+        for spec in GENERATED_TABLES:
             raw = con.execute(f"select count(*) from raw.{spec.relation}").fetchone()[0]
             staged = con.execute(
                 f"select count(*) from staging.stg_{spec.source}__{spec.table}"
@@ -94,7 +95,7 @@ def test_each_injected_fault_gets_its_documented_verdict(pipeline):
     manifest = pipeline["root"] / "truth" / "dirt_manifest.parquet"
     checked = 0
     with _con(pipeline) as con:
-        for spec in RAW_TABLES:
+        for spec in GENERATED_TABLES:
             if spec.table == "features":
                 continue
             base = f"staging.base_{spec.source}__{spec.table}"
