@@ -8,7 +8,7 @@ stripe`); the base models then check, quarantine and reconcile them like native 
 per vendor: the dbt var, the landed tables with their columns (what the loader loads and the
 generator writes) and, for each raw-contract table the adapter delivers, the landed tables
 whose rows it is made of. macros/adapters/<vendor>_adapter.sql holds the same `provides` for
-dbt; tests/python/test_landed.py keeps the two equal.
+dbt; each vendor's tests/python/test_adapter_<vendor>.py keeps the two equal.
 
 A layout names a set of vendors: `fivetran` is the simulated company as a Fivetran user has it
 (Salesforce, Stripe, Zendesk and Segment), `native` the raw contract itself.
