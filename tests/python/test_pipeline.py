@@ -271,6 +271,7 @@ def test_required_tables_as_csv_go_through_the_pipeline(required_csv):
         ("billing_payments", False, None),
         ("billing_subscriptions", True, "csv"),
         ("crm_customers", True, "csv"),
+        ("identity_customer_id_map", False, None),
         ("product_features", True, "csv"),
         ("product_usage_events", True, "csv"),
         ("shop_orders", False, None),
