@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import jinja2
@@ -157,8 +158,18 @@ def adapter_columns(made: Build, model: str) -> list[tuple[str, str]]:
     )
 
 
+# dbt's type macros as dbt-duckdb renders them, for adapter macros that name column types
+DBT_TYPES = {
+    "boolean": "boolean",
+    "timestamp": "timestamp",
+    "bigint": "bigint",
+    "string": "varchar",
+}
+
+
 def dbt_adapter(vendor: str) -> dict:
-    """What macros/adapters/<vendor>_adapter.sql returns to dbt: its var and provides."""
+    """What macros/adapters/<vendor>_adapter.sql returns to dbt: its var and provides (and
+    whatever else the vendor's entry holds), rendered with dbt's type macros."""
     text = (PROJECT_DIR / "macros" / "adapters" / f"{vendor}_adapter.sql").read_text()
     returned: list[dict] = []
 
@@ -166,6 +177,10 @@ def dbt_adapter(vendor: str) -> dict:
         returned.append(value)
         return ""
 
-    template = jinja2.Environment().from_string(text + f"{{{{ {vendor}_adapter() }}}}")
-    template.render({"return": _return})
+    dbt = SimpleNamespace(
+        **{f"type_{name}": (lambda k=kind: k) for name, kind in DBT_TYPES.items()}
+    )
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
+    template = environment.from_string(text + f"{{{{ {vendor}_adapter() }}}}")
+    template.render({"return": _return, "dbt": dbt})
     return returned[0]

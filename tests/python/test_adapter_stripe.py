@@ -18,11 +18,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
-import jinja2
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
+from adapter_company import dbt_adapter
+from chs.dbt import DbtTarget, run_dbt
 from chs.generator import generate
 from chs.landed import ADAPTERS
 from chs.loading import load_raw
@@ -228,31 +228,8 @@ def _rows(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return sorted(con.execute(sql, params or []).fetchall(), key=repr)
 
 
-def _render_adapter_macro() -> dict:
-    """macros/adapters/stripe_adapter.sql rendered as dbt would, with dbt's type macros."""
-    captured: dict = {}
-
-    def give_back(value: object) -> str:
-        captured["value"] = value
-        return ""
-
-    kinds = {
-        "boolean": "boolean",
-        "timestamp": "timestamp",
-        "bigint": "bigint",
-        "string": "varchar",
-    }
-    dbt = SimpleNamespace(**{f"type_{name}": (lambda k=kind: k) for name, kind in kinds.items()})
-    text = (PROJECT_DIR / "macros" / "adapters" / "stripe_adapter.sql").read_text()
-    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
-    environment.from_string(text + "{{ stripe_adapter() }}").render(
-        dbt=dbt, **{"return": give_back}
-    )
-    return captured["value"]
-
-
 def test_python_and_dbt_registries_agree():
-    macro = _render_adapter_macro()
+    macro = dbt_adapter("stripe")
     assert macro["var"] == STRIPE.domain_var == "billing_source"
     assert {table: tuple(parts) for table, parts in macro["provides"].items()} == STRIPE.provides
     duckdb_types = {

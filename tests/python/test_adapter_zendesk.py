@@ -11,10 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import jinja2
 import pyarrow.parquet as pq
 import pytest
-from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
+from adapter_company import dbt_adapter
+from chs.dbt import DbtTarget, run_dbt
 from chs.generator import generate
 from chs.landed import ADAPTERS, dbt_vars
 from chs.loading import load_raw
@@ -39,26 +39,8 @@ BUSINESS_COLUMNS = (
 )
 
 
-class _Returned(Exception):
-    """How `{{ return(...) }}` of a dbt macro hands its value back outside dbt."""
-
-
-def _return(value: object) -> str:
-    raise _Returned(value)
-
-
-def _dbt_adapter_entry() -> dict:
-    """What macros/adapters/zendesk_adapter.sql returns, rendered with plain Jinja."""
-    text = (PROJECT_DIR / "macros" / "adapters" / "zendesk_adapter.sql").read_text()
-    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
-    environment.globals["return"] = _return
-    with pytest.raises(_Returned) as returned:
-        environment.from_string(text + "{{ zendesk_adapter() }}").render()
-    return returned.value.args[0]
-
-
 def test_python_and_dbt_name_the_same_landed_tables():
-    entry = _dbt_adapter_entry()
+    entry = dbt_adapter("zendesk")
     adapter = ADAPTERS["zendesk"]
     assert entry["var"] == adapter.domain_var == "support_source"
     assert {table: tuple(parts) for table, parts in entry["provides"].items()} == adapter.provides
