@@ -29,7 +29,7 @@ PIPELINE_ARGS ?=
 # Benchmark size: make benchmark BENCH_CUSTOMERS=100000
 BENCH_CUSTOMERS ?= 20000
 
-.PHONY: setup demo test lint format clean benchmark docs
+.PHONY: setup demo test lint format clean benchmark docs calibrate
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 1; }
@@ -56,6 +56,11 @@ setup: $(STAMP) profiles.yml
 
 demo: setup
 	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
+
+# Propose weights, bands and alert thresholds from the demo build's observed churn (never
+# overwrites seeds/): make calibrate, then review build/calibration/ and copy to accept.
+calibrate: setup
+	$(BIN)/python scripts/calibrate.py --database $(if $(filter native,$(LAYOUT)),build,build/$(LAYOUT))/customer_health.duckdb --out $(if $(filter native,$(LAYOUT)),build,build/$(LAYOUT))/calibration
 
 lint: setup
 	$(BIN)/ruff check scripts tests

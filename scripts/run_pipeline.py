@@ -20,8 +20,12 @@ import argparse
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from textwrap import indent
 from typing import TYPE_CHECKING
 
+from chs.calibration import Settings as CalibrationSettings
+from chs.calibration import calibrate
+from chs.calibration.output import summary as calibration_summary
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError, run_cli
 from chs.landed import dbt_vars, vendors_of
@@ -103,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--serving-dir", type=Path, default=PROJECT_DIR / "build" / "serving")
     parser.add_argument("--report-dir", type=Path, default=PROJECT_DIR / "build" / "validation")
+    parser.add_argument(
+        "--calibration-dir",
+        type=Path,
+        help="where proposed weights and bands are written (default: calibration/ beside"
+        " the build warehouse)",
+    )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
     parser.add_argument(
         "--accept-distribution-change",
@@ -139,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         help="go on when the newest activity is older than --max-data-age-days",
     )
     args = parser.parse_args(argv)
+    calibration_dir = args.calibration_dir or args.database.parent / "calibration"
     as_of = args.as_of or (args.end if not args.skip_generate else datetime.now(UTC).date())
     csv = csv_options(args)  # refuse bad options before the long steps
     resolve_disabled(args.disable_source)
@@ -210,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
 
     started = _step(f"publishing marts to {args.serving_dir}")
     release = publish(args.database, args.serving_dir)
+    _done(started)
+
+    started = _step(f"calibrating weights and bands on observed churn ({calibration_dir})")
+    try:
+        proposal = calibrate(args.database, calibration_dir, CalibrationSettings())
+        print(indent(calibration_summary(proposal), "    "))
+    except UserError as exc:
+        # Too little history or churn to calibrate on is a finding, not a failure.
+        print(f"    not calibrated: {exc}")
     _done(started)
 
     print()

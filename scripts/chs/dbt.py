@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from chs.errors import UserError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -105,3 +107,10 @@ def run_dbt(args: Sequence[str], target: DbtTarget, quiet: bool = False) -> obje
         detail = f": {result.exception}" if result.exception else " (see the dbt output above)"
         raise UserError(f"dbt {' '.join(args)} failed{detail}")
     return result.result
+
+
+def project_vars(project_dir: Path = PROJECT_DIR) -> dict:
+    """The vars of dbt_project.yml with their defaults, for Python steps that must use the same
+    settings as the models (e.g. the churn grace period and the primary horizon)."""
+    with (project_dir / "dbt_project.yml").open() as f:
+        return dict(yaml.safe_load(f).get("vars") or {})
