@@ -123,7 +123,7 @@ uncertain as (
             spells.customer_id = unrescued_quarantined.customer_id
             and (
                 unrescued_quarantined.started_at is null
-                or unrescued_quarantined.started_at >= spells.started_at
+                or spells.started_at <= unrescued_quarantined.started_at
             )
     where spells.ended_at is not null
     group by 1, 2
@@ -157,13 +157,13 @@ final as (
         started_at,
         ended_at,
         next_spell_started_at,
+        has_uncertain_end,
         ended_at is not null
         and not has_uncertain_end
         and not is_end_within_grace as is_churned,
         ended_at is not null
         and not has_uncertain_end
-        and is_end_within_grace as is_churn_pending,
-        has_uncertain_end
+        and is_end_within_grace as is_churn_pending
     from classified
 )
 
