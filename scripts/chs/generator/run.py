@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from chs.errors import UserError
 from chs.generator.chunk import Chunk, Counters
 from chs.generator.dirt import Dirt
+from chs.generator.errors import GeneratorError
 from chs.generator.health import simulate_health
 from chs.generator.layouts import write_layout
 from chs.generator.output import Sink, close_sinks, open_sinks
@@ -31,10 +31,6 @@ from chs.landed import provided_by
 DEFAULT_START = "2024-11-18"
 DEFAULT_END = "2026-11-15"
 MAX_CUSTOMERS = 8_999_999  # ids C9xxxxxx are reserved for unknown-customer dirt
-
-
-class GeneratorError(UserError, ValueError):
-    """Invalid generator arguments."""
 
 
 def generate(
