@@ -12,6 +12,9 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 CUSTOMERS ?= 1000
 SEED ?= 42
 DIRT_RATE ?= 0.02
+# Signal configuration of the demo data (JSON; see docs/raw_data.md#signal-configuration), e.g.
+# make demo SIGNALS=scripts/chs/generator/signal_profiles/planted_support_surveys.json
+SIGNALS ?=
 # How the demo's raw data is delivered: native, or fivetran (Salesforce, Stripe, Zendesk and
 # Segment as Fivetran lands them, read through the source adapters): make demo LAYOUT=fivetran
 LAYOUT ?= native
@@ -55,7 +58,7 @@ profiles.yml: | profiles.example.yml
 setup: $(STAMP) profiles.yml
 
 demo: setup
-	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
+	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(if $(SIGNALS),--signals $(SIGNALS)) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
 
 # Propose weights, bands and alert thresholds from the demo build's observed churn (never
 # overwrites seeds/): make calibrate, then review build/calibration/ and copy to accept.

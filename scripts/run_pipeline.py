@@ -10,7 +10,12 @@ were delivered with rows, and the age of the extract (its newest event, ticket, 
 or survey answer) against --as-of: the generated data's --end when this run generated it,
 otherwise today (UTC).
 
+--signals gives the generated data a signal configuration (chs.generator.signals): which
+behaviour families follow the hidden health, how strongly and how late; profiles are in
+scripts/chs/generator/signal_profiles/. It is checked before anything runs.
+
 python scripts/run_pipeline.py --customers 1000            # demo on generated data
+python scripts/run_pipeline.py --signals profile.json      # ... with planted signals
 python scripts/run_pipeline.py --raw-dir exports/ --skip-generate   # your own files
 """
 
@@ -40,7 +45,8 @@ from chs.source_checks import (
     newest_activity,
 )
 
-if TYPE_CHECKING:  # Great Expectations is slow to import: only when validating
+if TYPE_CHECKING:  # Great Expectations is slow to import, numpy only when generating
+    from chs.generator.signals import Signals
     from chs.validation import ValidationReport
 
 
@@ -93,6 +99,17 @@ def _check_sources(
     _done(started)
 
 
+def _signals(args: argparse.Namespace) -> Signals | None:
+    """The checked signal configuration, refused before the long steps when invalid."""
+    if args.signals is None:
+        return None
+    if args.skip_generate:
+        raise UserError("--signals configures generated data; it cannot go with --skip-generate")
+    from chs.generator import load_signals  # its GeneratorError is a UserError
+
+    return load_signals(args.signals)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1000)
@@ -124,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-generate", action="store_true", help="use the files already in --raw-dir"
     )
     parser.add_argument(
+        "--signals",
+        type=Path,
+        metavar="FILE",
+        help="signal configuration of the generated data (JSON, chs.generator.signals):"
+        " how strongly and how late each behaviour family follows latent health",
+    )
+    parser.add_argument(
         "--layout",
         default="native",
         help="how the raw data is delivered: native (the raw contract), fivetran (Salesforce,"
@@ -153,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     as_of = args.as_of or (args.end if not args.skip_generate else datetime.now(UTC).date())
     csv = csv_options(args)  # refuse bad options before the long steps
     resolve_disabled(args.disable_source)
+    signals = _signals(args)
     vendors = vendors_of(args.layout)
     target = DbtTarget(
         database=args.database.resolve(),
@@ -168,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         started = _step(
             f"generating {args.customers:,} customers {args.start} .. {args.end}"
             f" (seed {args.seed}, dirt rate {args.dirt_rate}) into {args.raw_dir},"
-            f" layout {args.layout}"
+            f" layout {args.layout}" + (f", signals {args.signals}" if args.signals else "")
         )
         try:
             counts = generate(
@@ -180,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 out=args.raw_dir,
                 truth_out=args.truth_dir,
                 layout=vendors,
+                signals=signals,
             )
         except GeneratorError as exc:
             raise UserError(str(exc)) from None

@@ -3,11 +3,13 @@
 A chunk is simulated in this order, all from the chunk's clean random stream: customer
 attributes and signups (here), weekly latent health and churn (health.py), then subscription
 periods (subscriptions.py). The table writers (tables/) draw the rest from the same stream.
+Behaviour follows health as the signal configuration has each family see it (Chunk.seen).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +25,9 @@ from chs.generator.catalogue import (
 )
 from chs.generator.formatting import fmt_ids
 from chs.generator.window import DAY, Window
+
+if TYPE_CHECKING:
+    from chs.generator.signal_view import SignalView
 
 
 @dataclass
@@ -75,6 +80,9 @@ class Chunk:
     active_week: np.ndarray  # (customers, weeks) signed up and not churned before the week
     support_stress: np.ndarray  # (customers, weeks) a support_experience churn is looming
     payment_stress: np.ndarray  # (customers, weeks) a payment_problems churn is looming
+    # run.py: what each behaviour family sees of the health (signal_view.py); behaviour reads
+    # health, curve and stress through it, churn and the truth read the fields above
+    seen: SignalView
     # subscriptions.py: contract periods
     periods: dict[str, np.ndarray]  # one entry per subscription period, see subscriptions.py
     seats_week: np.ndarray  # (customers, weeks) licensed seats

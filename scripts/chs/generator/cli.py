@@ -45,6 +45,13 @@ def parser() -> argparse.ArgumentParser:
         help="native (the raw contract), fivetran (Salesforce, Stripe, Zendesk, Segment as"
         " Fivetran lands them) or a comma-separated list of vendors",
     )
+    p.add_argument(
+        "--signals",
+        metavar="FILE",
+        help="signal configuration (JSON): how strongly and how late each behaviour family"
+        " follows latent health, per segment; default: all fully and at once"
+        " (profiles in scripts/chs/generator/signal_profiles/)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     return p
 
@@ -65,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             chunk_customers=args.chunk_customers,
             quiet=args.quiet,
             layout=vendors_of(args.layout),
+            signals=args.signals,
         )
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)

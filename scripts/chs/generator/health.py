@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chs.generator.catalogue import ARCHETYPES, CHURN_REASON_P, REASON_PAYMENT, REASON_SUPPORT
+from chs.generator.catalogue import (
+    ARCHETYPE_P,
+    ARCHETYPES,
+    CHURN_REASON_P,
+    REASON_PAYMENT,
+    REASON_SUPPORT,
+)
 from chs.generator.chunk import categorical
 from chs.generator.window import DAY
 
@@ -81,6 +87,20 @@ def simulate_health(ch: Chunk) -> None:
     ch.health = np.clip(ch.curve + noise, 0, 100)
     _simulate_churn(ch)
     _mark_active_and_stress_weeks(ch)
+
+
+def shadow_health(
+    rng: np.random.Generator, first_week: np.ndarray, W: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Curve and latent health of independent shadow customers with the same signup weeks.
+
+    The archetype is drawn anew, so the series has the marginal distribution and the weekly
+    persistence of real health but carries nothing of it: the noise a behaviour family sees
+    in place of health when its signal is weakened (chs.generator.signal_view).
+    """
+    archetype = rng.choice(len(ARCHETYPES), len(first_week), p=ARCHETYPE_P)
+    curve = _archetype_curves(rng, archetype, first_week, W)
+    return curve, np.clip(curve + _ar1_noise(rng, archetype, W), 0, 100)
 
 
 def _archetype_curves(

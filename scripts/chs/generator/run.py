@@ -6,17 +6,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from chs.errors import UserError
 from chs.generator.chunk import Chunk, Counters
 from chs.generator.dirt import Dirt
+from chs.generator.errors import GeneratorError
 from chs.generator.health import simulate_health
 from chs.generator.layouts import write_layout
 from chs.generator.output import Sink, close_sinks, open_sinks
+from chs.generator.signal_view import SignalView
+from chs.generator.signals import DEFAULT_SIGNALS, Signals, SignalSpec, load_signals, write_signals
 from chs.generator.subscriptions import simulate_subscriptions
 from chs.generator.tables.billing import write_billing, write_subscriptions
 from chs.generator.tables.crm import write_customers
@@ -33,10 +36,6 @@ DEFAULT_END = "2026-11-15"
 MAX_CUSTOMERS = 8_999_999  # ids C9xxxxxx are reserved for unknown-customer dirt
 
 
-class GeneratorError(UserError, ValueError):
-    """Invalid generator arguments."""
-
-
 def generate(
     customers: int = 1000,
     start: str | date = DEFAULT_START,
@@ -48,44 +47,51 @@ def generate(
     chunk_customers: int = 2000,
     quiet: bool = False,
     layout: Sequence[str] = (),
+    signals: SignalSpec | Signals = None,
 ) -> dict[str, int]:
     """Generate all raw tables and truth files; returns row counts per table name.
 
     `layout` names vendors (chs.landed): the tables they deliver are written as their
     landed tables instead (chs.generator.layouts), with the identity map, counted by relation.
+    `signals` is a signal configuration (chs.generator.signals): a JSON file, an equal dict,
+    or None for every behaviour following health fully and at once; the effective
+    configuration is written to `<truth_out>/signals.json`.
     """
     start_d = _parse_date(start, "--start")
     end_d = _parse_date(end, "--end")
     _validate(customers, start_d, end_d, seed, dirt_rate, chunk_customers)
+    sig = load_signals(signals)
     win = Window.between(start_d, end_d)
+    run = _Run(win, customers, seed, dirt_rate, chunk_customers, quiet, sig)
     if not layout:
-        return _generate(
-            win, customers, seed, dirt_rate, Path(out), Path(truth_out), chunk_customers, quiet
-        )
+        return _generate(run, Path(out), Path(truth_out))
     Path(out).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chs-native-", dir=Path(out)) as native:
-        counts = _generate(
-            win, customers, seed, dirt_rate, Path(native), Path(truth_out), chunk_customers, quiet
-        )
+        counts = _generate(run, Path(native), Path(truth_out))
         provided = {name.split(".")[1] for name in provided_by(layout)}
         counts = {name: rows for name, rows in counts.items() if name not in provided}
         return counts | write_layout(Path(native), Path(out), layout, seed)
 
 
-def _generate(
-    win: Window,
-    customers: int,
-    seed: int,
-    dirt_rate: float,
-    out: Path,
-    truth_out: Path,
-    chunk_customers: int,
-    quiet: bool,
-) -> dict[str, int]:
+@dataclass(frozen=True)
+class _Run:
+    """The checked arguments of one generation."""
+
+    win: Window
+    customers: int
+    seed: int
+    dirt_rate: float
+    chunk_customers: int
+    quiet: bool
+    signals: Signals
+
+
+def _generate(run: _Run, out: Path, truth_out: Path) -> dict[str, int]:
     sinks = open_sinks(out, truth_out)
     try:
+        write_signals(run.signals, truth_out)
         sinks["features"].write(features_table())
-        _write_chunks(win, customers, seed, dirt_rate, chunk_customers, sinks, quiet)
+        _write_chunks(run, sinks)
     finally:
         close_sinks(sinks)
     return {name: s.rows for name, s in sinks.items()}
@@ -119,26 +125,21 @@ def _validate(
         raise GeneratorError(f"--seed must be non-negative, got {seed}")
 
 
-def _write_chunks(
-    win: Window,
-    customers: int,
-    seed: int,
-    dirt_rate: float,
-    chunk_customers: int,
-    sinks: dict[str, Sink],
-    quiet: bool,
-) -> None:
-    """Each chunk gets a clean and a dirt random stream, spawned from one SeedSequence."""
+def _write_chunks(run: _Run, sinks: dict[str, Sink]) -> None:
+    """Each chunk gets a clean and a dirt random stream, spawned from one SeedSequence (and
+    the signal view its own, signal_view.py)."""
+    customers, chunk_customers, quiet = run.customers, run.chunk_customers, run.quiet
     n_chunks = (customers + chunk_customers - 1) // chunk_customers
-    seqs = np.random.SeedSequence(seed).spawn(n_chunks)
+    seqs = np.random.SeedSequence(run.seed).spawn(n_chunks)
     counters = Counters()
     t0 = time.monotonic()
     for ci in range(n_chunks):
         lo = ci * chunk_customers
         hi = min(customers, lo + chunk_customers)
         clean_seq, dirt_seq = seqs[ci].spawn(2)
-        chunk = simulate_chunk(win, lo, hi, np.random.Generator(np.random.PCG64(clean_seq)))
-        dirt = Dirt(np.random.Generator(np.random.PCG64(dirt_seq)), dirt_rate)
+        rng = np.random.Generator(np.random.PCG64(clean_seq))
+        chunk = simulate_chunk(run.win, lo, hi, rng, run.signals, (run.seed, ci))
+        dirt = Dirt(np.random.Generator(np.random.PCG64(dirt_seq)), run.dirt_rate)
         write_chunk(chunk, dirt, sinks, counters)
         manifest = dirt.manifest_table()
         if manifest is not None:
@@ -153,10 +154,20 @@ def _write_chunks(
             )
 
 
-def simulate_chunk(win: Window, lo: int, hi: int, rng: np.random.Generator) -> Chunk:
-    """Customers lo+1..hi: attributes, latent health and churn, subscription periods."""
+def simulate_chunk(
+    win: Window,
+    lo: int,
+    hi: int,
+    rng: np.random.Generator,
+    signals: Signals = DEFAULT_SIGNALS,
+    noise_key: tuple[int, int] = (0, 0),
+) -> Chunk:
+    """Customers lo+1..hi: attributes, latent health and churn, what each behaviour family
+    sees of the health (its shadow streams keyed by ``noise_key``: seed, chunk index), and
+    subscription periods."""
     chunk = Chunk(win, lo, hi, rng)
     simulate_health(chunk)
+    chunk.seen = SignalView(chunk, signals, *noise_key)
     simulate_subscriptions(chunk)
     return chunk
 

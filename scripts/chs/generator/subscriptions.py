@@ -2,6 +2,8 @@
 
 A period ends when the term renews, when seats or plan change, or when the customer churns.
 Terms completed before the window are included, so every history starts with a `new` period.
+Upgrades and downgrades follow health and its trend as the commercial family sees them
+(Chunk.seen); churn, and so the end of the last period, follows the true health.
 The result is ``Chunk.periods``: arrays with one entry per period, sorted by customer and
 start (keys cust, start, end (-1: still open), renew, plan, seats, change, mrr).
 """
@@ -85,8 +87,9 @@ def simulate_subscriptions(ch: Chunk) -> None:
         day_u=rng.integers(0, 7, (n, W)),
         change_tod=rng.integers(7 * 3600, 19 * 3600, (n, W)),
     )
-    trend = np.zeros_like(ch.curve)
-    trend[:, 8:] = ch.curve[:, 8:] - ch.curve[:, :-8]
+    curve = ch.seen.curve("commercial")
+    trend = np.zeros_like(curve)
+    trend[:, 8:] = curve[:, 8:] - curve[:, :-8]
     seats_week = np.empty((n, W), dtype=np.int64)
     for k in range(W):
         ws = int(ch.win.week_start_day(k))  # absolute day of Monday
@@ -178,7 +181,7 @@ def _change_plan(
 ) -> None:
     """Upgrades of healthy, improving customers and downgrades of declining ones in week k."""
     win = ch.win
-    h = ch.health[:, k]
+    h = ch.seen.health("commercial")[:, k]
     p_up = np.where((h > 60) & (trend[:, k] >= 1.0), 0.04, np.where(h > 72, 0.004, 0.0))
     p_down = np.where((h < 45) & (trend[:, k] <= -2.0), 0.05, np.where(h < 38, 0.004, 0))
     up_u, kind_u = draws.up_u[:, k], draws.kind_u[:, k]

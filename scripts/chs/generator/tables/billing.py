@@ -2,7 +2,8 @@
 
 Subscriptions are the periods of subscriptions.py. Invoices are monthly while subscribed;
 payment attempts (up to four, until one succeeds), failures, late payments and refunds are
-all more likely when health is low and shortly before a payment_problems churn.
+all more likely when health is low and shortly before a payment_problems churn (both as the
+billing family sees them, Chunk.seen: the pre-churn effects scale with its strength).
 """
 
 from __future__ import annotations
@@ -133,8 +134,8 @@ def _simulate_billing(ch: Chunk, ctr: Counters) -> tuple[_Invoices, _Payments]:
     due_days = np.where(ch.segment[c] == 0, 14, 30)
     amount = ch.periods["mrr"][per]
     wk = ch.week_of_day(issue_day - win.start_day)
-    stress = 1 - ch.health[c, wk] / 100
-    pay_stress = ch.payment_stress[c, wk]
+    stress = 1 - ch.seen.health("billing")[c, wk] / 100
+    pay_stress = ch.seen.stress("billing", ch.payment_stress)[c, wk]
     void = rng.random(n) < 0.01
     att = _payment_attempts(rng, win, issue, due_days, stress, pay_stress, void)
     paid = np.zeros(n, dtype=bool)

@@ -1,8 +1,8 @@
 """product/features (the catalogue) and product/usage_events, the largest table.
 
 Events per customer-day are Poisson: segment rate x activity x health factor x weekday factor.
-The user pool and the feature mix follow health; events are written in slices of
-EVENT_SLICE_ROWS rows to bound memory.
+The user pool and the feature mix follow health (as the usage family sees it, Chunk.seen);
+events are written in slices of EVENT_SLICE_ROWS rows to bound memory.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _event_days(ch: Chunk) -> tuple[np.ndarray, np.ndarray]:
     weekday = (win.start_day + d + 3) % 7
     wd_factor = np.array([1.15, 1.2, 1.2, 1.15, 1.0, 0.35, 0.3])[weekday]
     seg_lambda = np.array([2.0, 6.0, 15.0])[ch.segment] * ch.activity
-    hf = 0.15 + 1.6 * (ch.health / 100) ** 1.3
+    hf = 0.15 + 1.6 * (ch.seen.health("usage") / 100) ** 1.3
     week = ch.week_of_day(d)
     active = (d[None, :] >= ch.first_day[:, None]) & (d[None, :] <= ch.churn_day[:, None])
     lam = seg_lambda[:, None] * hf[:, week] * wd_factor[None, :] * active
@@ -96,7 +96,7 @@ def _event_times(
 def _users_and_features(ch: Chunk, c: np.ndarray, wk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """User number (skewed draw from a pool that grows with health) and feature per event."""
     rng = ch.rng
-    h = ch.health[c, wk]
+    h = ch.seen.health("usage")[c, wk]
     pool = np.maximum(1, np.round(ch.users_week[c, wk] * (0.25 + 0.75 * h / 100)))
     user = (pool * rng.random(len(c)) ** 2).astype(np.int64) + 1
     hbin = np.minimum((h * HEALTH_BINS / 100).astype(np.int64), HEALTH_BINS - 1)

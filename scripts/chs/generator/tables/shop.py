@@ -1,7 +1,7 @@
 """shop/orders: webshop customers' sales of goods, and add-ons bought by SaaS customers.
 
 Order frequency and value follow health; cancellations and returns are more frequent at low
-health.
+health (health as the orders family sees it, Chunk.seen).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def write_orders(ch: Chunk, dirt: Dirt, sinks: dict[str, Sink], ctr: Counters) -
 
 def _simulate_orders(ch: Chunk, ctr: Counters) -> _Orders:
     rng = ch.rng
-    h = ch.health / 100
+    h = ch.seen.health("orders") / 100
     shop_rate = np.array([1.5, 5.0, 15.0])[ch.segment][:, None] * (h / 0.6) ** 1.5
     addon_rate = 0.012 * np.array([1.0, 2.0, 4.0])[ch.segment][:, None] * (h / 0.6) ** 2
     rate = np.where(ch.webshop[:, None], shop_rate * ch.activity[:, None], addon_rate)

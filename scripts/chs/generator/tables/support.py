@@ -1,7 +1,8 @@
 """support/tickets: more, more urgent and worse-handled tickets when health is low.
 
 Customers about to churn for support_experience get more and worse-handled tickets in their
-last 16 weeks (Chunk.support_stress).
+last 16 weeks (Chunk.support_stress). Health and that stress are read as the support family
+sees them (Chunk.seen): the stress effects scale with the family's strength.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ def write_tickets(ch: Chunk, dirt: Dirt, sinks: dict[str, Sink], ctr: Counters) 
 
 def _simulate_tickets(ch: Chunk, ctr: Counters) -> _Tickets:
     rng, win = ch.rng, ch.win
-    stress_w = 1 - ch.health / 100
+    stress_w = 1 - ch.seen.health("support") / 100
+    looming = ch.seen.stress("support", ch.support_stress)  # 0-1 at strength <= 1
     rate = np.array([0.08, 0.25, 0.7])[ch.segment][:, None] * (0.4 + 3.0 * stress_w**2)
-    rate = rate * np.where(ch.support_stress, 2.5, 1.0)
+    rate = rate * (1.0 + 1.5 * looming)
     c, w = ch.weekly_draws(rate)
     opened, ok = ch.place_in_week(c, w, local_tod(rng, len(c), 12.5, 3.0))
     c, w, opened = c[ok], w[ok], opened[ok]
@@ -55,7 +57,7 @@ def _simulate_tickets(ch: Chunk, ctr: Counters) -> _Tickets:
     c, w, opened = c[order], w[order], opened[order]
     n = len(c)
     s = stress_w[c, w]
-    sup = ch.support_stress[c, w]
+    sup = looming[c, w]
     priority, channel, esc = _triage(rng, s, sup, ch.segment[c])
     first_resp, resolved = _handling_times(rng, opened, priority, esc, s, sup)
     responded = first_resp < win.end_sec

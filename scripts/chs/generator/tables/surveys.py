@@ -1,4 +1,9 @@
-"""surveys/survey_responses: quarterly NPS campaigns and continuous CSAT, both following health."""
+"""surveys/survey_responses: quarterly NPS campaigns and continuous CSAT, both following health.
+
+Scores follow health as the surveys family sees it (Chunk.seen). Which customers answer, when
+and how often does not depend on health, so a change of this family's signal changes scores
+only.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +51,8 @@ def _nps(ch: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     nday = nw * 7 - win.start_wd + 1 + np.minimum(rng.exponential(3.0, len(nc)), 20).astype(int)
     n_sec = (win.start_day + nday) * DAY + local_tod(rng, len(nc), 11.0, 3.0)
     n_sec = n_sec - ch.offset[nc] * 60
-    n_score = np.clip(np.round(ch.health[nc, nw] / 10 + 0.8 + rng.normal(0, 1.6, len(nc))), 0, 10)
+    h = ch.seen.health("surveys")[nc, nw]
+    n_score = np.clip(np.round(h / 10 + 0.8 + rng.normal(0, 1.6, len(nc))), 0, 10)
     return nc, nw, n_sec, n_score
 
 
@@ -56,7 +62,7 @@ def _csat(ch: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rate = 0.08 * np.array([1.0, 2.0, 4.0])[ch.segment][:, None] * np.ones((1, W))
     cc, cw = ch.weekly_draws(rate)
     c_sec, c_ok = ch.place_in_week(cc, cw, local_tod(rng, len(cc), 14.0, 3.0))
-    hc = ch.health[cc, cw] / 100
+    hc = ch.seen.health("surveys")[cc, cw] / 100
     c_score = np.clip(np.round(1 + 4 * hc**0.8 + rng.normal(0, 0.7, len(cc))), 1, 5)
     return cc[c_ok], cw[c_ok], c_sec[c_ok], c_score[c_ok]
 
