@@ -25,6 +25,10 @@ champions as (
     select * from {{ ref('int_usage_champions_gone_quiet') }}
 ),
 
+settings as (
+    select * from {{ ref('int_score_settings') }}
+),
+
 requirements as (
     select * from {{ ref('int_source_requirements') }}
     where requirement_kind = 'alert_rule'
@@ -48,6 +52,7 @@ weekly_facts as (
         trends.previous_band,
         trends.change_4w,
         trends.weeks_declining_in_row,
+        trends.declining_streak_change,
         trends.trend_label,
         usage_indicators.seat_utilisation_28d,
         billing_indicators.failed_payments_in_week,
@@ -72,8 +77,22 @@ final as (
         coalesce(case rules.rule_key
             when 'entered_red' then weekly_facts.health_band = 'red'
             when 'score_drop_4w' then weekly_facts.change_4w <= -rules.threshold
+            -- A real decline, not a score wobbling within its noise: enough
+            -- falling weeks in a row, that together lost at least
+            -- declining_streak_min_drop points, while the eight-week trend
+            -- is declining. On the demo data the streak alone fired
+            -- mostly on customers with a stable or improving trend (a
+            -- steady score moves about 2.5 points a week, so three small
+            -- falls in a row are common); no floor on the lost points
+            -- below score_drop_4w's could separate those, the trend label
+            -- does. The floor still keeps a run of one-point falls from
+            -- firing on a customer whose slope comes from an older drop.
             when 'declining_streak'
-                then weekly_facts.weeks_declining_in_row >= rules.threshold
+                then
+                    weekly_facts.weeks_declining_in_row >= rules.threshold
+                    and -weekly_facts.declining_streak_change
+                    >= settings.declining_streak_min_drop
+                    and weekly_facts.trend_label = 'declining'
             when 'payment_failed' then weekly_facts.failed_payments_in_week > 0
             when 'nps_detractor'
                 then weekly_facts.nps_in_week <= rules.threshold
@@ -87,6 +106,7 @@ final as (
         end, false) as is_met
     from weekly_facts
     cross join rules
+    cross join settings
 )
 
 select * from final
