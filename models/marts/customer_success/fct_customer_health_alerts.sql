@@ -1,10 +1,12 @@
 {#-
     One row per alert: a rule of seeds/alert_rules.csv whose condition became
     true for a customer (raised once per occurrence, see int_alerts_raised).
-    Each alert carries what a CRM or e-mail tool needs on its own: the
-    customer's owner, the score and its drivers, ARR at risk and the
-    recommended playbook. alert_id is stable across rebuilds (customer, rule,
-    week), so receivers can dedupe.
+    Each alert carries what a CRM or e-mail tool needs on its own: the alert
+    in words with its threshold and observed value and the date of what
+    triggered it (both from int_alert_conditions, so BI tools and the export
+    read the same), the customer's owner, the score and its drivers, ARR at
+    risk and the recommended playbook. alert_id is stable across rebuilds
+    (customer, rule, week), so receivers can dedupe.
 -#}
 with
 
@@ -45,6 +47,7 @@ final as (
         raised.customer_id,
         raised.rule_key,
         rules.description as rule_description,
+        raised.alert_message,
         rules.severity,
         customers.csm_owner,
         weekly.segment,
@@ -65,6 +68,7 @@ final as (
         trends.change_1w,
         trends.change_4w,
         cast(weekly.mrr_amount * 12 as {{ type_double() }}) as arr_at_risk,
+        raised.event_date,
         raised.week_start,
         {{ add_days('raised.week_start', 7) }} as raised_on,
         weekly.is_latest_week as is_raised_in_latest_week
