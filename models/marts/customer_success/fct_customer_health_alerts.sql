@@ -4,9 +4,11 @@
     Each alert carries what a CRM or e-mail tool needs on its own: the alert
     in words with its threshold and observed value and the date of what
     triggered it (both from int_alert_conditions, so BI tools and the export
-    read the same), the customer's owner, the score and its drivers, ARR at
-    risk and the recommended playbook. alert_id is stable across rebuilds
-    (customer, rule, week), so receivers can dedupe.
+    read the same), the customer's owner, the score and its drivers, the ARR
+    at stake and the recommended playbook. ARR is arr_at_risk on risk alerts
+    and arr_opportunity on opportunities, never both, rounded to whole units.
+    alert_id is stable across rebuilds (customer, rule, week), so receivers
+    can dedupe.
 -#}
 with
 
@@ -67,7 +69,14 @@ final as (
         trends.health_score,
         trends.change_1w,
         trends.change_4w,
-        cast(weekly.mrr_amount * 12 as {{ type_double() }}) as arr_at_risk,
+        case
+            when rules.severity != 'opportunity'
+                then cast(round(weekly.mrr_amount * 12) as {{ type_double() }})
+        end as arr_at_risk,
+        case
+            when rules.severity = 'opportunity'
+                then cast(round(weekly.mrr_amount * 12) as {{ type_double() }})
+        end as arr_opportunity,
         raised.event_date,
         raised.week_start,
         {{ add_days('raised.week_start', 7) }} as raised_on,
