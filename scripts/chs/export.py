@@ -8,8 +8,14 @@ never published, so its alerts never reach a CRM. `--database FILE` reads anothe
 file instead; it is not the default, since a build that failed validation may hold alerts
 that were never published.
 
-Each record is self-contained (customer, owner, score, drivers, ARR at risk, playbook) and
-carries a stable alert_id, so a receiver can dedupe. The export remembers what it sent in
+Each record is self-contained and carries a stable alert_id, so a receiver can dedupe. It is
+one row of marts.fct_customer_health_alerts: the alert in words with its threshold and observed
+value (alert_message), the date of what triggered it (event_date: the failed payment, the NPS
+answer, the champion's last activity, or the week of the score), customer, owner, score,
+drivers, ARR at risk (arr_opportunity instead for opportunities) and playbook. An alert is sent
+up to --lookback-weeks after its week, so the record never relies on "this week": a mart
+without alert_message and event_date (a release built before alerts carried them) is refused.
+The export remembers what it sent in
 <out-dir>/exported_alerts.csv (alert, time, file, the release the alert came from, the file
 it was read from): a rerun sends only alerts it has not sent before, so running it twice in a
 row exports nothing the second time. Files are written under a temporary name and renamed
@@ -35,6 +41,8 @@ from chs.errors import UserError
 from chs.publish import current_release, release_id_of
 
 LEDGER = "exported_alerts.csv"
+# Columns without which a record does not stand on its own (the mart holds many more).
+REQUIRED_COLUMNS = ("alert_id", "customer_id", "rule_key", "alert_message", "event_date")
 # release_id is empty when the alerts were read (--database) from a file that is not a release.
 LEDGER_FIELDS = ("alert_id", "exported_at", "file", "release_id", "source")
 
@@ -112,6 +120,12 @@ def _recent_alerts(database: Path, lookback_weeks: int) -> list[dict]:
         except duckdb.CatalogException:
             raise UserError(f"{database}: no alerts mart (run dbt build first)") from None
         columns = [d[0] for d in cursor.description]
+        missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+        if missing:
+            raise UserError(
+                f"{database}: the alerts mart has no {', '.join(missing)}: its alerts would not"
+                " stand on their own; rebuild and publish it (make demo) before exporting"
+            )
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 

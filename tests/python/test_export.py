@@ -1,9 +1,11 @@
 """The alert export (chs.export, scripts/export_alerts.py) on a hand-made alerts mart.
 
 tests/python/test_pipeline.py runs it on a real build; these cases are fast and pin the
-details: the look-back window, the ledger that makes reruns send nothing twice and names the
+details: the look-back window, records that stand on their own (message, event date, ARR at
+risk or ARR opportunity), the ledger that makes reruns send nothing twice and names the
 release, reading the publication rather than the build, and one-line errors for a missing
-publication, warehouse or mart and for a warehouse another process holds open.
+publication, warehouse or mart, for a mart without the alerts' words, and for a warehouse
+another process holds open.
 """
 
 from __future__ import annotations
@@ -27,28 +29,76 @@ NOW = datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=UTC)
 LATER = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
 
 
-def _warehouse(path: Path, rows: list[tuple[str, date, str, str]]) -> Path:
+COLUMNS = (
+    "alert_id varchar, week_start date, customer_id varchar, rule_key varchar,"
+    " alert_message varchar, event_date date, arr_at_risk double, arr_opportunity double"
+)
+ALERT_ROWS = [
+    # A payment that failed weeks before the export: the record names its date.
+    (
+        "a1",
+        date(2026, 1, 5),
+        "C0000001",
+        "payment_failed",
+        "A payment of EUR 240 failed on 2026-01-07",
+        date(2026, 1, 7),
+        2400.0,
+        None,
+    ),
+    (
+        "a2",
+        date(2026, 2, 16),
+        "C0000002",
+        "entered_red",
+        "Entered the red band in the week to 2026-02-22 with a score of 36.4 (red: below 40);"
+        " yellow the week before",
+        date(2026, 2, 22),
+        1200.0,
+        None,
+    ),
+    (
+        "a3",
+        date(2026, 2, 23),
+        "C0000001",
+        "nps_detractor",
+        "NPS 3 on 2026-02-24 (detractor: 6 or lower)",
+        date(2026, 2, 24),
+        2400.0,
+        None,
+    ),
+    # An opportunity: its ARR is arr_opportunity, not at risk.
+    (
+        "a4",
+        date(2026, 2, 23),
+        "C0000003",
+        "expansion_ready",
+        "Green and improving in the week to 2026-03-01, with 94 % of seats in use over 28 days"
+        " (threshold 90 %)",
+        date(2026, 3, 1),
+        None,
+        3600.0,
+    ),
+]
+
+
+def _warehouse(path: Path, rows: list[tuple], columns: str = COLUMNS) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
-        con.execute(
-            "create table marts.fct_customer_health_alerts"
-            " (alert_id varchar, week_start date, customer_id varchar, rule_key varchar)"
-        )
-        con.executemany("insert into marts.fct_customer_health_alerts values (?, ?, ?, ?)", rows)
+        con.execute(f"create table marts.fct_customer_health_alerts ({columns})")
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            con.executemany(f"insert into marts.fct_customer_health_alerts values ({marks})", rows)
     return path
 
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    return _warehouse(
-        tmp_path / "warehouse.duckdb",
-        [
-            ("a1", date(2026, 1, 5), "C0000001", "score_drop"),
-            ("a2", date(2026, 2, 16), "C0000002", "low_band"),
-            ("a3", date(2026, 2, 23), "C0000001", "low_band"),
-            ("a4", date(2026, 2, 23), "C0000003", "payment_failures"),
-        ],
-    )
+    return _warehouse(tmp_path / "warehouse.duckdb", ALERT_ROWS)
+
+
+def _as_csv(record: dict) -> dict:
+    """A record as csv.DictReader reads it back: text, None as the empty string."""
+    return {key: "" if value is None else str(value) for key, value in record.items()}
 
 
 def test_exports_the_latest_weeks_once(database: Path, tmp_path: Path) -> None:
@@ -61,7 +111,11 @@ def test_exports_the_latest_weeks_once(database: Path, tmp_path: Path) -> None:
         "alert_id": "a1",
         "week_start": "2026-01-05",
         "customer_id": "C0000001",
-        "rule_key": "score_drop",
+        "rule_key": "payment_failed",
+        "alert_message": "A payment of EUR 240 failed on 2026-01-07",
+        "event_date": "2026-01-07",
+        "arr_at_risk": 2400.0,
+        "arr_opportunity": None,
         "exported_at": "2026-03-09T08:00:00+00:00",
     }
     assert export_alerts(database, out, lookback_weeks=52, now=LATER) == [older]
@@ -69,7 +123,7 @@ def test_exports_the_latest_weeks_once(database: Path, tmp_path: Path) -> None:
     lines = (out / "alerts-20260302T083015Z.jsonl").read_text().splitlines()
     assert [json.loads(line)["alert_id"] for line in lines] == ["a2", "a3", "a4"]
     with (out / "alerts-20260309T080000Z.csv").open(newline="") as handle:
-        assert list(csv.DictReader(handle)) == [older]
+        assert list(csv.DictReader(handle)) == [_as_csv(older)]
     ledger = _ledger(out)
     assert [(row["alert_id"], row["file"]) for row in ledger] == [
         ("a2", "alerts-20260302T083015Z"),
@@ -87,6 +141,44 @@ def _ledger(out: Path) -> list[dict]:
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames) == LEDGER_FIELDS
         return list(reader)
+
+
+def test_records_stand_on_their_own(database: Path, tmp_path: Path) -> None:
+    """Each record carries the alert in words and the date of its event, in JSON and CSV alike,
+    and ARR either at risk or as an opportunity, never both."""
+    out = tmp_path / "exports"
+    records = export_alerts(database, out, lookback_weeks=2, now=NOW)
+    (jsonl,) = out.glob("alerts-*.jsonl")
+    (table,) = out.glob("alerts-*.csv")
+    from_json = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    with table.open(newline="") as handle:
+        from_csv = list(csv.DictReader(handle))
+    assert from_json == records
+    assert from_csv == [_as_csv(record) for record in records]
+    assert [(r["event_date"], r["alert_message"]) for r in from_json] == [
+        (str(row[5]), row[4]) for row in ALERT_ROWS[1:]
+    ]
+    assert [(r["arr_at_risk"], r["arr_opportunity"]) for r in from_json] == [
+        (1200.0, None),
+        (2400.0, None),
+        (None, 3600.0),
+    ]
+    assert (from_csv[2]["arr_at_risk"], from_csv[2]["arr_opportunity"]) == ("", "3600.0")
+    assert not any("this week" in r["alert_message"] for r in from_json)
+
+
+def test_a_mart_without_the_alerts_words_is_refused(tmp_path: Path) -> None:
+    """A release built before alerts carried their message and event date: its records would
+    not stand on their own, so nothing is sent and the ledger stays untouched."""
+    old = _warehouse(
+        tmp_path / "old.duckdb",
+        [("a1", date(2026, 2, 23), "C0000001", "payment_failed")],
+        columns="alert_id varchar, week_start date, customer_id varchar, rule_key varchar",
+    )
+    out = tmp_path / "exports"
+    with pytest.raises(UserError, match="has no alert_message, event_date: its alerts would not"):
+        export_alerts(old, out, now=NOW)
+    assert not out.exists()
 
 
 def test_a_ledger_of_an_older_export_gets_the_new_columns(database: Path, tmp_path: Path) -> None:
@@ -135,8 +227,9 @@ def test_cli_reads_the_publication_never_the_build(database: Path, tmp_path: Pat
     # A later build that failed validation: its new alert was never published.
     with duckdb.connect(str(database)) as con:
         con.execute(
-            "insert into marts.fct_customer_health_alerts"
-            " values ('a5', '2026-03-02', 'C0000004', 'low_band')"
+            "insert into marts.fct_customer_health_alerts values ('a5', '2026-03-02',"
+            " 'C0000004', 'entered_red', 'Entered the red band in the week to 2026-03-08',"
+            " '2026-03-08', 600, null)"
         )
     out = tmp_path / "exports"
     res = _run("--serving-dir", str(serving), "--out-dir", str(out))

@@ -10,6 +10,7 @@ import csv
 import json
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -198,9 +199,26 @@ def test_alert_export_is_idempotent_and_self_contained(pipeline, tmp_path):
     assert len(records) == len(rows) == len(ledger) == len(first)
     assert len({r["alert_id"] for r in records}) == len(records)
     for record in records:
-        for field in ("alert_id", "customer_id", "csm_owner", "rule_key", "playbook_name"):
+        for field in (
+            "alert_id",
+            "customer_id",
+            "csm_owner",
+            "rule_key",
+            "playbook_name",
+            "alert_message",
+            "event_date",
+        ):
             assert record[field], (field, record)
         assert "contact_email" not in record and "customer_name" not in record
+        # The record is read weeks later: it names its date, never "this week".
+        assert "this week" not in record["alert_message"], record
+        week_start = date.fromisoformat(record["week_start"])
+        event_date = date.fromisoformat(record["event_date"])
+        assert week_start - timedelta(days=14) <= event_date <= week_start + timedelta(days=6)
+        # ARR either at risk or as an opportunity, never both.
+        is_opportunity = record["severity"] == "opportunity"
+        assert (record["arr_at_risk"] is None) or not is_opportunity, record
+        assert record["arr_opportunity"] is None or is_opportunity, record
     assert not any("@" in line for line in jsonl.read_text().splitlines())
 
 

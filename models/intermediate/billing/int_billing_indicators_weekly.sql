@@ -1,7 +1,8 @@
 {#-
     Billing indicators, one row per customer per week of the grid, from
     payment attempts before the end of the week and invoices due before it.
-    Trailing 180 days are 26 weeks.
+    Trailing 180 days are 26 weeks. The week's last failed attempt (time,
+    amount, currency) comes along for alerts that name it.
 -#}
 with
 
@@ -21,13 +22,27 @@ weeks as (
     select * from {{ ref('int_weeks') }}
 ),
 
+failed_attempts as (
+    select
+        customer_id,
+        currency,
+        amount,
+        attempted_at,
+        {{ week_start('attempted_at') }} as week_start,
+        row_number() over (
+            partition by customer_id, {{ week_start('attempted_at') }}
+            order by attempted_at desc, payment_id desc
+        ) as recency_in_week
+    from payments
+    where payment_status = 'failed'
+),
+
 failed_per_week as (
     select
         customer_id,
-        {{ week_start('attempted_at') }} as week_start,
+        week_start,
         count(*) as failed_payments
-    from payments
-    where payment_status = 'failed'
+    from failed_attempts
     group by 1, 2
 ),
 
@@ -63,12 +78,19 @@ joined as (
     select
         grid.customer_id,
         grid.week_start,
+        last_failed.currency as last_failed_payment_currency,
+        last_failed.amount as last_failed_payment_amount,
+        last_failed.attempted_at as last_failed_payment_at,
         coalesce(failed_per_week.failed_payments, 0) as failed_payments,
         coalesce(late_per_week.late_payments, 0) as late_payments,
         coalesce(overdue_at_week_end.days_overdue, 0) as days_overdue
     from grid
     left join failed_per_week
         on {{ same_customer_week('grid', 'failed_per_week') }}
+    left join failed_attempts as last_failed
+        on
+            {{ same_customer_week('grid', 'last_failed') }}
+            and last_failed.recency_in_week = 1
     left join late_per_week
         on {{ same_customer_week('grid', 'late_per_week') }}
     left join overdue_at_week_end
@@ -79,10 +101,13 @@ final as (
     select
         customer_id,
         week_start,
+        last_failed_payment_currency,
         {{ trailing_sum('failed_payments', 26) }} as failed_payments_180d,
         failed_payments as failed_payments_in_week,
+        last_failed_payment_amount,
         {{ trailing_sum('late_payments', 26) }} as late_payments_180d,
-        days_overdue
+        days_overdue,
+        last_failed_payment_at
     from joined
 )
 

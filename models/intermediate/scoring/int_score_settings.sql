@@ -25,7 +25,12 @@ final as (
         ) as trend_declining_slope,
         max(
             case when setting = 'declining_week_points' then setting_value end
-        ) as declining_week_points
+        ) as declining_week_points,
+        max(
+            case
+                when setting = 'declining_streak_min_drop' then setting_value
+            end
+        ) as declining_streak_min_drop
     from settings
 )
 

@@ -53,6 +53,7 @@ joined as (
         nps_answers.score as nps_score,
         nps_answers.score as nps_in_week,
         nps_answers.responded_at as nps_responded_at,
+        nps_answers.responded_at as nps_in_week_responded_at,
         nps_answers.previous_score as nps_previous_score,
         nps_answers.previous_responded_at as nps_previous_responded_at,
         coalesce(csat_per_week.csat_sum, 0) as csat_sum,
@@ -84,6 +85,7 @@ carried as (
         csat_sum_180d,
         csat_answers_180d,
         nps_in_week,
+        nps_in_week_responded_at,
         {{ carry_forward('nps_score', 'customer_id', 'nps_group') }}
             as nps_score,
         {{ carry_forward('nps_responded_at', 'customer_id', 'nps_group') }}
@@ -111,7 +113,8 @@ final as (
             when csat_answers_180d > 0
                 then csat_sum_180d * 1.0 / csat_answers_180d
         end as csat_180d,
-        nps_in_week
+        nps_in_week,
+        nps_in_week_responded_at
     from carried
 )
 

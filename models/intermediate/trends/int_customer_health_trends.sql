@@ -5,7 +5,8 @@
     slope of the score over the last eight weeks (points per week, at least
     four scored weeks); trend_label compares it with the trend settings in
     seeds/score_settings.csv. weeks_declining_in_row counts the weeks in a
-    row in which the score fell by at least declining_week_points. Band
+    row in which the score fell by at least declining_week_points, and
+    declining_streak_change is what those weeks lost together. Band
     transitions and the week's top negative and positive driver come with
     it.
 -#}
@@ -108,6 +109,11 @@ changes as (
 streaks as (
     select
         changes.*,
+        case
+            when changes.change_1w <= -settings.declining_week_points
+                then changes.change_1w
+            else 0
+        end as declining_week_change,
         -- Weeks in a row in which the score fell by at least
         -- declining_week_points: count since the last week that did not.
         sum(
@@ -129,14 +135,18 @@ streaks as (
 declining_runs as (
     -- Every streak group starts with a week that did not fall (the first
     -- week counts as not falling), so the weeks after it in the group are
-    -- the falling weeks in a row.
+    -- the falling weeks in a row, and their changes add up to the streak's.
     select
         streaks.*,
-        row_number() over (
-            partition by streaks.customer_id, streaks.streak_group
-            order by streaks.week_start
-        ) - 1 as weeks_declining_in_row
+        row_number() over streak_so_far - 1 as weeks_declining_in_row,
+        sum(streaks.declining_week_change) over streak_so_far
+            as declining_streak_change
     from streaks
+    window streak_so_far as (
+        partition by streaks.customer_id, streaks.streak_group
+        order by streaks.week_start
+        rows between unbounded preceding and current row
+    )
 ),
 
 ranked_drivers as (
@@ -168,6 +178,7 @@ final as (
         declining_runs.change_4w,
         declining_runs.slope_8w,
         declining_runs.weeks_declining_in_row,
+        declining_runs.declining_streak_change,
         negative.indicator_key as top_negative_indicator,
         negative.driver_text as top_negative_driver,
         negative.contribution_change as top_negative_change,

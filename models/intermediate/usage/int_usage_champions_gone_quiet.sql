@@ -2,7 +2,8 @@
     One row per customer and week in which the customer's champion went
     quiet: the user with the most events in a week (at least the rule's
     threshold of events) who then had no event in the two weeks after it.
-    The row's week is the second quiet week, when the silence is known.
+    The row's week is the second quiet week, when the silence is known;
+    the champion's last event (in its champion week) dates the silence.
 -#}
 with
 
@@ -21,6 +22,7 @@ ranked as (
         user_id,
         week_start,
         events,
+        last_event_at,
         row_number() over (
             partition by customer_id, week_start
             order by events desc, user_id asc
@@ -37,7 +39,8 @@ final as (
         {{ add_days('ranked.week_start', 14) }} as week_start,
         ranked.user_id as champion_user_id,
         ranked.events as champion_events,
-        ranked.week_start as champion_week_start
+        ranked.week_start as champion_week_start,
+        ranked.last_event_at as champion_last_event_at
     from ranked
     cross join rules
     where

@@ -10,7 +10,8 @@ final as (
         customer_id,
         user_id,
         {{ week_start('occurred_at') }} as week_start,
-        count(*) as events
+        count(*) as events,
+        max(occurred_at) as last_event_at
     from events
     group by 1, 2, 3
 )

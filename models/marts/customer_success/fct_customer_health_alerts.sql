@@ -1,10 +1,14 @@
 {#-
     One row per alert: a rule of seeds/alert_rules.csv whose condition became
     true for a customer (raised once per occurrence, see int_alerts_raised).
-    Each alert carries what a CRM or e-mail tool needs on its own: the
-    customer's owner, the score and its drivers, ARR at risk and the
-    recommended playbook. alert_id is stable across rebuilds (customer, rule,
-    week), so receivers can dedupe.
+    Each alert carries what a CRM or e-mail tool needs on its own: the alert
+    in words with its threshold and observed value and the date of what
+    triggered it (both from int_alert_conditions, so BI tools and the export
+    read the same), the customer's owner, the score and its drivers, the ARR
+    at stake and the recommended playbook. ARR is arr_at_risk on risk alerts
+    and arr_opportunity on opportunities, never both, rounded to whole units.
+    alert_id is stable across rebuilds (customer, rule, week), so receivers
+    can dedupe.
 -#}
 with
 
@@ -45,6 +49,7 @@ final as (
         raised.customer_id,
         raised.rule_key,
         rules.description as rule_description,
+        raised.alert_message,
         rules.severity,
         customers.csm_owner,
         weekly.segment,
@@ -64,7 +69,15 @@ final as (
         trends.health_score,
         trends.change_1w,
         trends.change_4w,
-        cast(weekly.mrr_amount * 12 as {{ type_double() }}) as arr_at_risk,
+        case
+            when rules.severity != 'opportunity'
+                then cast(round(weekly.mrr_amount * 12) as {{ type_double() }})
+        end as arr_at_risk,
+        case
+            when rules.severity = 'opportunity'
+                then cast(round(weekly.mrr_amount * 12) as {{ type_double() }})
+        end as arr_opportunity,
+        raised.event_date,
         raised.week_start,
         {{ add_days('raised.week_start', 7) }} as raised_on,
         weekly.is_latest_week as is_raised_in_latest_week
