@@ -121,8 +121,9 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
         )
     if frame.empty:
         raise UserError(
-            f"{database}: no scored customer-week has a known {horizon_weeks}-week outcome;"
-            " the history is too short to calibrate"
+            f"{database}: no scored customer-week has a known {horizon_weeks}-week outcome"
+            " (the backtest horizons are the dbt var backtest_horizon_weeks; or the history"
+            " is too short)"
         )
     scores = frame[[f"s:{k}" for k in indicators]].to_numpy(dtype=float)
     available = frame[[f"a:{k}" for k in indicators]].fillna(False).to_numpy(dtype=bool)
