@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING
 from chs.calibration import Settings as CalibrationSettings
 from chs.calibration import calibrate
 from chs.calibration.output import summary as calibration_summary
-from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
+from chs.dbt import PROJECT_DIR, DbtTarget, project_vars, run_dbt
 from chs.errors import UserError, run_cli
 from chs.landed import dbt_vars, vendors_of
 from chs.loading import LoadResult, load_raw, resolve_disabled
 from chs.loading.cli import absent_line, add_load_arguments, csv_options, result_lines
 from chs.publish import current_release, publish
-from chs.report import data_issue_summary, score_summary, staging_summary
+from chs.report import backtest_summary, data_issue_summary, score_summary, staging_summary
 from chs.source_checks import (
     check_data_age,
     data_age_lines,
@@ -264,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     print(data_issue_summary(args.database))
     print()
     print(score_summary(args.database))
+    print()
+    print(backtest_summary(args.database, int(project_vars()["primary_horizon_weeks"])))
     print()
     print(f"Build warehouse:    {args.database}")
     print(f"Published marts:    {args.serving_dir / 'customer_health.duckdb'} (DuckDB)")

@@ -172,3 +172,46 @@ def score_summary(database: Path) -> str:
     for rule, count in alerts:
         lines.append(f"  {rule:<20}{count:>8,}")
     return "\n".join(lines)
+
+
+def backtest_summary(database: Path, horizon_weeks: int) -> str:
+    """How well each scoring method separated churners in the backtest (fct_score_backtest):
+    AUC and top-decile lift over all windows and in the latest, and what red caught."""
+    with connect_read_only(database) as con:
+        methods = con.execute(
+            "select scoring_method, model_version, window_number, auc, top_decile_lift,"
+            " churn_events from marts.fct_score_backtest"
+            " where segment = 'all' and horizon_weeks = ? and"
+            " (window_number is null or window_number = 0)"
+            " and as_of_date = (select max(as_of_date) from marts.fct_score_backtest)"
+            " order by scoring_method, model_version, window_number nulls first",
+            [horizon_weeks],
+        ).fetchall()
+        red = con.execute(
+            "select model_version, churn_rate_ratio, churners_in_band_share,"
+            " share_of_customer_weeks from marts.fct_score_backtest_bands"
+            " where segment = 'all' and horizon_weeks = ?"
+            " and window_number is null and band = 'red'"
+            " and as_of_date = (select max(as_of_date) from marts.fct_score_backtest_bands)",
+            [horizon_weeks],
+        ).fetchall()
+    lines = [
+        f"Backtest against observed churn within {horizon_weeks} weeks (marts.fct_score_backtest)"
+    ]
+    if not methods:
+        lines.append("  no week's outcome is known yet: the history is shorter than the horizon")
+    for method, version, window, auc, lift, churns in methods:
+        period = "all windows" if window is None else "latest window"
+        auc_text = "n/a" if auc is None else f"{auc:.3f}"
+        lift_text = "n/a" if lift is None else f"{lift:.2f}"
+        lines.append(
+            f"  {method:<20}{version:<26}{period:<15}AUC {auc_text}  top-decile lift"
+            f" {lift_text}  ({churns:,} churns)"
+        )
+    for version, ratio, caught, share in red:
+        ratio_text = "n/a" if ratio is None else f"{ratio:.1f}x"
+        lines.append(
+            f"  red ({version}): {share:.1%} of customer-weeks, churn rate {ratio_text} the base,"
+            f" {caught or 0:.0%} of churners red within the horizon before churning"
+        )
+    return "\n".join(lines)

@@ -42,6 +42,7 @@ class Settings:
     yellow_ratio: float = 1.5
     replicates: int = 400
     seed: int = 7
+    keep_weights: bool = False  # propose bands (and alert thresholds) for the current weights
 
 
 def split(data: CalibrationData, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -93,6 +94,8 @@ def calibrate(database: Path, out_dir: Path, settings: Settings) -> dict:
             for key, w in zip(data.indicators, weights, strict=True)
         ]
     proposed_weights = pd.DataFrame(rows)
+    if settings.keep_weights:
+        proposed_weights = data.current_weights.copy()
 
     current_w = _weight_matrix(data, data.current_weights)
     proposed_w = _weight_matrix(data, proposed_weights)

@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--yellow-risk-ratio", type=float, default=defaults.yellow_ratio)
     p.add_argument("--bootstrap", type=int, default=defaults.replicates)
     p.add_argument("--seed", type=int, default=defaults.seed)
+    p.add_argument(
+        "--keep-weights",
+        action="store_true",
+        help="keep the current weights; propose only bands and alert thresholds for them",
+    )
     args = p.parse_args(argv)
     settings = Settings(
         horizon_weeks=args.horizon_weeks,
@@ -35,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         yellow_ratio=args.yellow_risk_ratio,
         replicates=args.bootstrap,
         seed=args.seed,
+        keep_weights=args.keep_weights,
     )
     result = calibrate(args.database, args.out, settings)
     print(summary(result))
