@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from chs.calibration.data import CalibrationData
+from chs.dbt import PROJECT_DIR
 
 
 def _clean(value: object) -> object:
@@ -23,11 +24,23 @@ def _clean(value: object) -> object:
     return value
 
 
+def _seed_order(data: CalibrationData) -> pd.DataFrame:
+    """Rows in the order of seeds/indicator_weights.csv, so that accepting the proposal is a
+    diff of changed weights only; the warehouse's order when the file lists other rows."""
+    loaded = data.current_weights[["segment", "indicator_key"]]
+    seed = PROJECT_DIR / "seeds" / "indicator_weights.csv"
+    if seed.is_file():
+        in_file = pd.read_csv(seed, dtype=str)[["segment", "indicator_key"]]
+        if sorted(map(tuple, in_file.to_numpy())) == sorted(map(tuple, loaded.to_numpy())):
+            return in_file
+    return loaded
+
+
 def write_outputs(
     out_dir: Path, data: CalibrationData, proposed: pd.DataFrame, result: dict
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    order = data.current_weights[["segment", "indicator_key"]]
+    order = _seed_order(data)
     seeds = order.merge(proposed, on=["segment", "indicator_key"], how="left")
     with (out_dir / "indicator_weights.csv").open("w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
