@@ -231,7 +231,7 @@ def test_churn_risk_from_the_weekly_mart(warehouse, tmp_path):
         assert queries.reliability(con, 12) is None
 
 
-def test_bad_inputs_are_one_line_errors(warehouse, tmp_path):
+def test_other_horizons_and_bad_inputs(warehouse, adoption_sql, tmp_path):
     bad = tmp_path / "calibration.json"
     bad.write_text("{not json")
     with pytest.raises(UserError, match="cannot read as JSON"):
@@ -239,6 +239,10 @@ def test_bad_inputs_are_one_line_errors(warehouse, tmp_path):
     bad.write_text(json.dumps({"horizon_weeks": 12, "weights": [{"segment": "smb"}]}))
     with pytest.raises(UserError, match=r"weights\[0\] has no 'indicator_key'"):
         read_calibration(bad)
+    eight = build_report(
+        warehouse, tmp_path / "8w", CALIBRATION, horizon_weeks=8, analysis_sql=adoption_sql
+    )
+    assert "The calibration fitted a horizon of 12 weeks" in eight.read_text()
     with pytest.raises(UserError, match="no backtest at a horizon of 5 weeks"):
         build_report(warehouse, tmp_path / "out", CALIBRATION, horizon_weeks=5)
     with pytest.raises(UserError, match="DuckDB file not found"):

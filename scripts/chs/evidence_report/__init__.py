@@ -79,7 +79,7 @@ def build_report(
             evidence.discrimination(con, horizon, current),
             evidence.band_churn(con, horizon, current),
             evidence.calibration(con, horizon),
-            weights.section(con, calibration, calibration_path),
+            weights.section(con, calibration, calibration_path, horizon),
             portfolio.distribution(con),
             portfolio.movements(con),
             portfolio.drivers(con),

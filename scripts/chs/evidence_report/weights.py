@@ -48,11 +48,19 @@ def _holdout_table(calibration: Calibration) -> Table:
 
 
 def section(
-    con: duckdb.DuckDBPyConnection, calibration: Calibration | None, calibration_path: Path
+    con: duckdb.DuckDBPyConnection,
+    calibration: Calibration | None,
+    calibration_path: Path,
+    horizon: int,
 ) -> Section:
     """Weights in force per segment and indicator, beside the calibration's proposal."""
     table = queries.current_weights(con)
     notes, tables, facts = [], [], []
+    if calibration is not None and calibration.horizon_weeks != horizon:
+        notes.append(
+            f"The calibration fitted a horizon of {calibration.horizon_weeks} weeks, the rest"
+            f" of this report shows {horizon} weeks."
+        )
     if calibration is None:
         notes.append(
             f"No calibration at {calibration_path}: run `make calibrate` to fit weights on the"
