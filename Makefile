@@ -22,17 +22,24 @@ LAYOUT ?= native
 # its own last one: data/<layout>/, build/<layout>/ (native keeps data/raw and build/).
 ifeq ($(LAYOUT),native)
 LAYOUT_DIRS :=
+BUILD_DIR := build
 else
 LAYOUT_DIRS := --raw-dir data/$(LAYOUT)/raw --truth-dir data/$(LAYOUT)/truth \
 	--database build/$(LAYOUT)/customer_health.duckdb --serving-dir build/$(LAYOUT)/serving \
 	--report-dir build/$(LAYOUT)/validation
+BUILD_DIR := build/$(LAYOUT)
 endif
+# The evidence report of the layout's build warehouse: build/report/index.html (native).
+# Extra options of scripts/report.py, e.g. REPORT_ARGS="--horizon-weeks 8"
+REPORT_ARGS ?=
+REPORT := $(BIN)/python scripts/report.py --database $(BUILD_DIR)/customer_health.duckdb \
+	--out $(BUILD_DIR)/report --calibration $(BUILD_DIR)/calibration/calibration.json $(REPORT_ARGS)
 # Extra options of scripts/run_pipeline.py, e.g. PIPELINE_ARGS=--accept-distribution-change
 PIPELINE_ARGS ?=
 # Benchmark size: make benchmark BENCH_CUSTOMERS=100000
 BENCH_CUSTOMERS ?= 20000
 
-.PHONY: setup demo test lint format clean benchmark docs calibrate
+.PHONY: setup demo report chromium test lint format clean benchmark docs calibrate
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 1; }
@@ -59,11 +66,29 @@ setup: $(STAMP) profiles.yml
 
 demo: setup
 	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(if $(SIGNALS),--signals $(SIGNALS)) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
+	$(REPORT)
 
 # Propose weights, bands and alert thresholds from the demo build's observed churn (never
 # overwrites seeds/): make calibrate, then review build/calibration/ and copy to accept.
 calibrate: setup
-	$(BIN)/python scripts/calibrate.py --database $(if $(filter native,$(LAYOUT)),build,build/$(LAYOUT))/customer_health.duckdb --out $(if $(filter native,$(LAYOUT)),build,build/$(LAYOUT))/calibration
+	$(BIN)/python scripts/calibrate.py --database $(BUILD_DIR)/customer_health.duckdb --out $(BUILD_DIR)/calibration
+
+# The evidence report (static HTML, no server) of the last demo build; make demo writes it too.
+report: setup
+	$(REPORT)
+
+# Headless Chromium, Debian's package: the evidence report's test opens the report in it.
+# Installed with apt-get as root, or through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "error: no apt-get here: install Chromium and run make test CHROMIUM=/path/to/chromium"; exit 1; }
+	@test -z "$(SUDO)" || command -v sudo >/dev/null || { echo "error: installing Chromium needs root or sudo: as root, run apt-get install -y chromium"; exit 1; }
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	@test -x $(CHROMIUM) || { echo "error: apt-get installed chromium, but not as $(CHROMIUM): run make test CHROMIUM=/path/to/chromium"; exit 1; }
+
+chromium: $(CHROMIUM)
 
 lint: setup
 	$(BIN)/ruff check scripts tests
@@ -76,8 +101,8 @@ format: setup
 	$(BIN)/ruff check --fix scripts tests
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff fix models tests analyses
 
-test: setup $(READER_STAMP) lint
-	$(BIN)/python -m pytest
+test: setup $(READER_STAMP) $(CHROMIUM) lint
+	CHS_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 benchmark: setup
 	$(BIN)/python scripts/benchmark.py --customers $(BENCH_CUSTOMERS)
