@@ -112,13 +112,18 @@ def calibrate(database: Path, out_dir: Path, settings: Settings) -> dict:
         "horizon_weeks": settings.horizon_weeks,
         "grace_days": settings.grace_days,
         "train": _period(data, train),
-        "holdout": {"period": _period(data, holdout)},
+        "holdout_period": _period(data, holdout),
         "pooled_betas": dict(zip(data.indicators, map(float, pooled.betas), strict=True)),
     }
-    result["holdout"].update(
-        _evaluate(
-            data, holdout, current_score, proposed_score, current_bands, proposed_bands, settings
-        )
+    # holdout: {"current": measures, "proposed": measures}; what they were measured on goes
+    # to holdout_period (customer-weeks both could score, base churn rate)
+    evaluated = _evaluate(
+        data, holdout, current_score, proposed_score, current_bands, proposed_bands, settings
+    )
+    result["holdout"] = {name: evaluated.pop(name) for name in ("current", "proposed")}
+    result["holdout_period"].update(
+        scored_customer_weeks=evaluated["customer_weeks"],
+        base_churn_rate=evaluated["base_churn_rate"],
     )
     result["weights"] = _weights_table(data, proposed_weights)
     result["bands"] = {
@@ -128,6 +133,8 @@ def calibrate(database: Path, out_dir: Path, settings: Settings) -> dict:
             {"band": "yellow", "min_score": float(red)},
             {"band": "green", "min_score": float(yellow)},
         ],
+    }
+    result["band_targets"] = {
         "red_risk_ratio": settings.red_ratio,
         "yellow_risk_ratio": settings.yellow_ratio,
     }

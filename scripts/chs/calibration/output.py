@@ -103,12 +103,12 @@ def summary(result: dict) -> str:
     cur, pro = h["current"], h["proposed"]
     new = {b["band"]: b["min_score"] for b in result["bands"]["proposed"]}
     old = {b["band"]: b["min_score"] for b in result["bands"]["current"]}
-    train, held = result["train"], h["period"]
+    train, held = result["train"], result["holdout_period"]
     lines = [
         f"horizon {result['horizon_weeks']} weeks; trained on {train['first_week']} .."
         f" {train['last_week']} ({train['churn_events']} churns); held out"
         f" {held['first_week']} .. {held['last_week']} ({held['churn_events']} churns,"
-        f" base churn rate {h['base_churn_rate']:.3f})",
+        f" base churn rate {held['base_churn_rate']:.3f})",
         f"  {'held-out':<18}{'current':<24}{'proposed':<24}proposed - current",
         _row("AUC", cur, pro, "auc", "auc_ci"),
         _row("top-decile lift", cur, pro, "top_decile_lift", "lift_ci"),
