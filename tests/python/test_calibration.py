@@ -8,8 +8,8 @@ What is checked was worked out from the definitions, not read back from the code
 - observed churn (from subscriptions only) matches the generator's hidden churn dates;
 - the calibration recovers the planted truth: the usage weights fall towards zero, the
   support weights rise (surveys, though planted strong too, are sparse: quarterly NPS goes
-  stale, so their share is not asserted), and the proposed weights beat the hand-set ones on held-out weeks
-  (the bootstrap interval of the AUC difference lies above zero);
+  stale, so their share is not asserted), and the proposed weights beat the hand-set ones
+  on held-out weeks (the bootstrap interval of the AUC difference lies above zero);
 - the backtest's dbt test can fail: with an AUC floor no score reaches it fails the build.
 """
 
