@@ -22,7 +22,7 @@ from datetime import date
 import duckdb
 import numpy as np
 import pytest
-from chs.calibration import Settings, calibrate, fit, metrics
+from chs.calibration import Settings, alerts, calibrate, fit, metrics
 from chs.calibration.data import load
 from chs.dbt import PROJECT_DIR, DbtTarget, run_dbt
 from chs.errors import UserError
@@ -183,3 +183,24 @@ def test_the_backtest_test_fails_below_its_floor(planted):
 def test_too_little_history_is_a_clear_error(planted, tmp_path):
     with pytest.raises(UserError, match="backtest_horizon_weeks"):
         calibrate(planted["database"], tmp_path, Settings(horizon_weeks=80, replicates=10))
+
+
+def test_alert_threshold_sweep_uses_the_rules_of_the_build(planted):
+    """At the thresholds in force, the calibration's alert conditions hold on exactly the
+    customer-weeks on which int_alert_conditions says they hold."""
+    s = planted["settings"]
+    data = load(planted["database"], s.horizon_weeks, s.grace_days)
+    keys = data.frame[["customer_id", "week_start"]].astype(str).agg("|".join, axis=1)
+    with duckdb.connect(str(planted["database"]), read_only=True) as con:
+        met = con.execute(
+            "select rule_key, customer_id || '|' || cast(week_start as varchar)"
+            " from intermediate.int_alert_conditions where is_met"
+        ).fetchall()
+    checked = 0
+    for rule, (_, condition) in alerts.RULES.items():
+        in_sql = {key for r, key in met if r == rule}
+        mask = condition(data.frame, data.alert_thresholds[rule], data.settings)
+        in_python = set(keys[mask.fillna(False).to_numpy(dtype=bool)])
+        assert in_python == in_sql & set(keys), rule
+        checked += len(in_python)
+    assert checked > 100

@@ -144,7 +144,7 @@ def calibrate(database: Path, out_dir: Path, settings: Settings) -> dict:
         if -beta / max(-pooled.betas.sum(), 1e-12) < NO_SIGNAL
     ]
     result["indicator_auc"] = _indicator_auc(data, train)
-    result["alerts"] = alerts.suggest(data.frame.loc[train], data.alert_thresholds)
+    result["alerts"] = alerts.suggest(data.frame.loc[train], data.alert_thresholds, data.settings)
     write_outputs(out_dir, data, proposed_weights, result)
     return result
 

@@ -8,11 +8,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# rule_key: (column of the calibration frame, candidate thresholds, condition at threshold t)
+# rule_key: (candidate thresholds, condition at threshold t on the frame's columns). The
+# conditions are those of int_alert_conditions.sql with the threshold left open; a change
+# there must be made here too (test_calibration compares the current thresholds' counts).
 RULES = {
-    "score_drop_4w": ("change_4w", [5, 8, 10, 12, 15, 20, 25, 30], lambda v, t: v <= -t),
-    "declining_streak": ("weeks_declining_in_row", [2, 3, 4, 5, 6, 8], lambda v, t: v >= t),
-    "nps_detractor": ("nps_in_week", [2, 3, 4, 5, 6], lambda v, t: v <= t),
+    "score_drop_4w": ([5, 8, 10, 12, 15, 20, 25, 30], lambda f, t, s: f["change_4w"] <= -t),
+    "declining_streak": (
+        [2, 3, 4, 5, 6, 8],
+        lambda f, t, s: (
+            (f["weeks_declining_in_row"] >= t)
+            & (-f["declining_streak_change"] >= s["declining_streak_min_drop"])
+            & (f["trend_label"] == "declining")
+        ),
+    ),
+    "nps_detractor": ([2, 3, 4, 5, 6], lambda f, t, s: f["nps_in_week"] <= t),
 }
 
 
@@ -26,18 +35,18 @@ def _precision_recall(frame: pd.DataFrame, met: np.ndarray) -> tuple[float, floa
     return precision, recall, int(met.sum())
 
 
-def suggest(frame: pd.DataFrame, thresholds: dict[str, float]) -> list[dict]:
+def suggest(
+    frame: pd.DataFrame, thresholds: dict[str, float], settings: dict[str, float]
+) -> list[dict]:
     """One entry per rule: current and suggested threshold with their precision and recall."""
     out = []
     base = float(frame["is_churned"].mean())
-    for rule, (column, candidates, condition) in RULES.items():
-        if rule not in thresholds or column not in frame:
+    for rule, (candidates, condition) in RULES.items():
+        if rule not in thresholds:
             continue
-        values = frame[column].to_numpy(dtype=float)
         rows = []
         for t in sorted(set(candidates) | {thresholds[rule]}):
-            with np.errstate(invalid="ignore"):
-                met = np.nan_to_num(condition(values, t), nan=False).astype(bool)
+            met = condition(frame, t, settings).fillna(False).to_numpy(dtype=bool)
             p, r, n = _precision_recall(frame, met)
             f1 = 2 * p * r / (p + r) if n and p + r > 0 else 0.0
             rows.append({"threshold": float(t), "precision": p, "recall": r, "fired": n, "f1": f1})

@@ -33,6 +33,7 @@ class CalibrationData:
     current_bands: pd.DataFrame  # band, min_score, description
     min_completeness: float
     alert_thresholds: dict[str, float]
+    settings: dict[str, float]  # seeds/score_settings.csv as loaded
     horizon_weeks: int
     grace_days: int
 
@@ -87,6 +88,8 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
                 scored.computed_band,
                 trends.change_4w,
                 trends.weeks_declining_in_row,
+                trends.declining_streak_change,
+                trends.trend_label,
                 surveys.nps_in_week,
                 {pivot}
             from origins
@@ -140,6 +143,7 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
         current_weights=weights,
         current_bands=bands,
         min_completeness=settings_map["min_completeness"],
+        settings=settings_map,
         alert_thresholds=dict(
             zip(rules["rule_key"], rules["threshold"].astype(float), strict=True)
         ),
