@@ -75,10 +75,18 @@ auc as (
         horizon_weeks,
         segment,
         window_number,
-        sum(positives * (negatives_below + 0.5 * negatives))
-        / nullif(sum(positives) * sum(negatives), 0) as auc,
-        sum(arr_positives * (arr_negatives_below + 0.5 * arr_negatives))
-        / nullif(sum(arr_positives) * sum(arr_negatives), 0) as arr_auc
+        -- Rounded to 12 decimals: a perfect ranking is 1, not 1 plus the
+        -- last bit of a floating-point sum.
+        round(
+            sum(positives * (negatives_below + 0.5 * negatives))
+            / nullif(sum(positives) * sum(negatives), 0),
+            12
+        ) as auc,
+        round(
+            sum(arr_positives * (arr_negatives_below + 0.5 * arr_negatives))
+            / nullif(sum(arr_positives) * sum(arr_negatives), 0),
+            12
+        ) as arr_auc
     from risk_levels_cumulated
     group by 1, 2, 3, 4, 5
 ),
