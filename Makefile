@@ -58,14 +58,14 @@ demo: setup
 	$(BIN)/python scripts/run_pipeline.py --customers $(CUSTOMERS) --seed $(SEED) --dirt-rate $(DIRT_RATE) --layout $(LAYOUT) $(LAYOUT_DIRS) $(PIPELINE_ARGS)
 
 lint: setup
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests models
+	$(BIN)/ruff format --check scripts tests models
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses
 	$(BIN)/python scripts/lint_macros.py
 
 format: setup
-	$(BIN)/ruff format scripts tests
-	$(BIN)/ruff check --fix scripts tests
+	$(BIN)/ruff format scripts tests models
+	$(BIN)/ruff check --fix scripts tests models
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff fix models tests analyses
 
 test: setup $(READER_STAMP) lint
