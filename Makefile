@@ -91,14 +91,14 @@ $(CHROMIUM):
 chromium: $(CHROMIUM)
 
 lint: setup
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests models
+	$(BIN)/ruff format --check scripts tests models
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses
 	$(BIN)/python scripts/lint_macros.py
 
 format: setup
-	$(BIN)/ruff format scripts tests
-	$(BIN)/ruff check --fix scripts tests
+	$(BIN)/ruff format scripts tests models
+	$(BIN)/ruff check --fix scripts tests models
 	mkdir -p build && CHS_DUCKDB_PATH=build/sqlfluff.duckdb $(BIN)/sqlfluff fix models tests analyses
 
 test: setup $(READER_STAMP) $(CHROMIUM) lint

@@ -7,8 +7,13 @@
       its band;
     - baseline_inactivity: days since the customer's last product activity
       alone, the naive baseline the score must beat (a customer never seen
-      active counts as the longest inactive).
-    Further methods (the learned churn risk) join this list.
+      active counts as the longest inactive);
+    - churn_risk: the learned churn probability (int_churn_risk_weekly) of
+      the risk model version, from the first trained checkpoint on. Each
+      week's risk comes from a model trained only on outcomes known at the
+      week's end, so the backtest judges it out of sample.
+    Every method is judged on the scored weeks (is_scored), so where the
+    risk exists the methods are compared on the same customer-weeks.
 -#}
 with
 
@@ -18,6 +23,10 @@ scores as (
 
 usage_indicators as (
     select * from {{ ref('int_usage_indicators_weekly') }}
+),
+
+churn_risks as (
+    select * from {{ ref('int_churn_risk_weekly') }}
 ),
 
 health_score as (
@@ -49,10 +58,26 @@ baseline_inactivity as (
     where scores.is_scored
 ),
 
+churn_risk as (
+    select
+        scores.customer_id,
+        scores.week_start,
+        'churn_risk' as scoring_method,
+        churn_risks.risk_model_version as model_version,
+        cast(null as {{ dbt.type_string() }}) as band,
+        churn_risks.churn_risk as risk_value
+    from scores
+    inner join churn_risks
+        on {{ same_customer_week('scores', 'churn_risks') }}
+    where scores.is_scored
+),
+
 final as (
     select * from health_score
     union all
     select * from baseline_inactivity
+    union all
+    select * from churn_risk
 )
 
 select * from final

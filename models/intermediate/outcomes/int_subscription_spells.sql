@@ -11,9 +11,12 @@
       the spell goes on;
     - a spell that ended while the customer has a subscription row that
       staging quarantined (and int_subscription_periods could not rescue)
-      starting at or after the spell's start, or at an unknown time, may
-      have been continued by that row: has_uncertain_end, and it is not
-      counted as a churn;
+      starting at or after the spell's start, or at an unknown time (its
+      start unreadable, missing or in the future), may have been continued
+      by that row: has_uncertain_end, and it is not counted as a churn.
+      doubted_from says since when such a row exists (the spell's start for
+      a row of unknown time), so the churn-risk training can tell what was
+      in doubt at an earlier date;
     - a spell that ended less than the grace period before the as-of date is
       pending, not yet a churn.
 -#}
@@ -100,10 +103,16 @@ spells as (
 
 unrescued_quarantined as (
     -- Quarantined subscription rows that no period stands for: their start
-    -- as staged (null when it could not be read).
+    -- as staged, null (an unknown time) when staging refused the start
+    -- itself (unreadable, missing or in the future).
     select
         subscription_rows.customer_id,
-        subscription_rows.started_at
+        case
+            when
+                coalesce(subscription_rows.quarantine_column, '')
+                != 'started_at'
+                then subscription_rows.started_at
+        end as started_at
     from subscription_rows
     left join periods
         on subscription_rows.subscription_id = periods.subscription_id
@@ -113,10 +122,14 @@ unrescued_quarantined as (
         and periods.subscription_id is null
 ),
 
-uncertain as (
+doubts as (
+    -- The earliest quarantined row that may continue each spell.
     select
         spells.customer_id,
-        spells.spell_number
+        spells.spell_number,
+        min(
+            coalesce(unrescued_quarantined.started_at, spells.started_at)
+        ) as doubted_from
     from spells
     inner join unrescued_quarantined
         on
@@ -125,7 +138,6 @@ uncertain as (
                 unrescued_quarantined.started_at is null
                 or spells.started_at <= unrescued_quarantined.started_at
             )
-    where spells.ended_at is not null
     group by 1, 2
 ),
 
@@ -135,18 +147,20 @@ classified as (
         spells.spell_number,
         spells.started_at,
         spells.ended_at,
+        doubts.doubted_from,
         lead(spells.started_at) over (
             partition by spells.customer_id order by spells.spell_number
         ) as next_spell_started_at,
-        uncertain.customer_id is not null as has_uncertain_end,
+        spells.ended_at is not null
+        and doubts.doubted_from is not null as has_uncertain_end,
         spells.ended_at is not null
         and {{ add_days('spells.ended_at', var('churn_grace_days')) }}
         > as_of.as_of_date as is_end_within_grace
     from spells
-    left join uncertain
+    left join doubts
         on
-            spells.customer_id = uncertain.customer_id
-            and spells.spell_number = uncertain.spell_number
+            spells.customer_id = doubts.customer_id
+            and spells.spell_number = doubts.spell_number
     cross join as_of
 ),
 
@@ -157,6 +171,7 @@ final as (
         started_at,
         ended_at,
         next_spell_started_at,
+        doubted_from,
         has_uncertain_end,
         ended_at is not null
         and not has_uncertain_end

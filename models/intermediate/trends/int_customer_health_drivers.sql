@@ -4,7 +4,7 @@
     before, and the change. For a week whose previous week was also scored,
     the contribution changes add up exactly to the change of computed_score
     (tests/marts/assert_driver_changes_add_up.sql). driver_text says it in a
-    customer-success manager's words (labels from
+    customer-success manager's words (macro driver_text(): labels from
     seeds/indicator_catalogue.csv, {value} replaced by the raw value).
 -#}
 with
@@ -75,22 +75,8 @@ final as (
         contribution,
         previous_contribution,
         contribution_change,
-        case
-            when raw_value is null then 'no recent data: ' || description
-            else replace(
-                driver_label,
-                '{value}',
-                case
-                    when round(raw_value, 1) = round(raw_value, 0)
-                        then
-                            cast(
-                                cast(round(raw_value, 0) as bigint)
-                                as {{ dbt.type_string() }}
-                            )
-                    else cast(round(raw_value, 1) as {{ dbt.type_string() }})
-                end
-            )
-        end as driver_text
+        {{ driver_text('driver_label', 'raw_value', 'description') }}
+            as driver_text
     from changes
 )
 

@@ -3,7 +3,9 @@
     of the weekly history (so current and history can never disagree), with
     customer attributes (no PII). is_active says whether that week is the
     latest complete week; a customer whose subscription ended shows the
-    score of its last subscribed week.
+    score of its last subscribed week. The learned churn risk of that week
+    stands beside the score, with the indicators that raise and lower it
+    most (int_churn_risk_weekly).
 -#}
 with
 
@@ -13,6 +15,10 @@ weekly as (
 
 customers as (
     select * from {{ ref('dim_customers') }}
+),
+
+churn_risks as (
+    select * from {{ ref('int_churn_risk_weekly') }}
 ),
 
 ranked as (
@@ -37,10 +43,18 @@ final as (
         ranked.reporting_currency,
         ranked.billing_currency,
         ranked.score_model_version,
+        churn_risks.risk_model_version,
         ranked.health_score,
         ranked.health_band,
         ranked.computed_score,
         ranked.computed_band,
+        churn_risks.churn_risk,
+        churn_risks.top_risk_up_1,
+        churn_risks.top_risk_up_2,
+        churn_risks.top_risk_up_3,
+        churn_risks.top_risk_down_1,
+        churn_risks.top_risk_down_2,
+        churn_risks.top_risk_down_3,
         ranked.completeness,
         ranked.source_coverage,
         {{ family_score_columns('ranked') }},
@@ -63,6 +77,8 @@ final as (
     from ranked
     inner join customers
         on ranked.customer_id = customers.customer_id
+    left join churn_risks
+        on {{ same_customer_week('ranked', 'churn_risks') }}
     where ranked.recency = 1
 )
 
