@@ -24,6 +24,10 @@ weekly as (
     select * from {{ ref('int_customer_health_weekly') }}
 ),
 
+churn_risk as (
+    select * from {{ ref('int_churn_risk_weekly') }}
+),
+
 customers as (
     select * from {{ ref('dim_customers') }}
 ),
@@ -67,6 +71,11 @@ final as (
         playbooks.channel as playbook_channel,
         playbooks.steps as playbook_steps,
         trends.health_score,
+        -- The learned churn risk beside the score, as a CSM reads it: a
+        -- probability rounded to two decimals (null before the first
+        -- trained model).
+        cast(round(churn_risk.churn_risk, 2) as {{ type_double() }})
+            as churn_risk,
         trends.change_1w,
         trends.change_4w,
         case
@@ -92,6 +101,8 @@ final as (
         on {{ same_customer_week('raised', 'trends') }}
     inner join customers
         on raised.customer_id = customers.customer_id
+    left join churn_risk
+        on {{ same_customer_week('raised', 'churn_risk') }}
 )
 
 select * from final
