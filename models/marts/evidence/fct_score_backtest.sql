@@ -42,8 +42,10 @@ risk_levels as (
         risk_value,
         sum(case when is_churned then 1 else 0 end) as positives,
         sum(case when is_churned then 0 else 1 end) as negatives,
-        sum(case when is_churned then arr_amount else 0 end) as arr_positives,
-        sum(case when is_churned then 0 else arr_amount end) as arr_negatives
+        {{ exact_sum('case when is_churned then arr_amount else 0 end') }}
+            as arr_positives,
+        {{ exact_sum('case when is_churned then 0 else arr_amount end') }}
+            as arr_negatives
     from scored
     group by 1, 2, 3, 4, 5, 6
 ),
@@ -58,13 +60,14 @@ risk_levels_cumulated as (
             order by risk_value asc
             rows between unbounded preceding and 1 preceding
         ), 0) as negatives_below,
-        coalesce(sum(arr_negatives) over (
+        -- exact, as exact_sum() is: decimals add up the same in any order
+        coalesce(cast(sum(cast(arr_negatives as decimal(38, 12))) over (
             partition by
                 scoring_method, model_version, horizon_weeks, segment,
                 window_number
             order by risk_value asc
             rows between unbounded preceding and 1 preceding
-        ), 0) as arr_negatives_below
+        ) as {{ type_double() }}), 0) as arr_negatives_below
     from risk_levels
 ),
 
@@ -83,8 +86,14 @@ auc as (
             12
         ) as auc,
         round(
-            sum(arr_positives * (arr_negatives_below + 0.5 * arr_negatives))
-            / nullif(sum(arr_positives) * sum(arr_negatives), 0),
+            {{ exact_sum(
+                'arr_positives * (arr_negatives_below + 0.5 * arr_negatives)'
+            ) }}
+            / nullif(
+                {{ exact_sum('arr_positives') }}
+                * {{ exact_sum('arr_negatives') }},
+                0
+            ),
             12
         ) as arr_auc
     from risk_levels_cumulated
@@ -126,19 +135,19 @@ totals as (
                     || cast(spell_number as {{ dbt.type_string() }})
         end) as churn_events,
         avg(case when is_churned then 1.0 else 0.0 end) as base_churn_rate,
-        sum(case when is_churned then arr_amount else 0 end)
-        / nullif(sum(arr_amount), 0) as arr_base_churn_rate,
+        {{ exact_sum('case when is_churned then arr_amount else 0 end') }}
+        / nullif({{ exact_sum('arr_amount') }}, 0) as arr_base_churn_rate,
         avg(case
             when risk_rank <= 0.1 * group_size
                 then case when is_churned then 1.0 else 0.0 end
         end) as top_decile_churn_rate,
-        sum(case
-            when risk_rank <= 0.1 * group_size and is_churned then arr_amount
-            else 0
-        end)
-        / nullif(sum(case
-            when risk_rank <= 0.1 * group_size then arr_amount else 0
-        end), 0) as arr_top_decile_churn_rate
+        {{ exact_sum(
+            'case when risk_rank <= 0.1 * group_size and is_churned'
+            ~ ' then arr_amount else 0 end'
+        ) }}
+        / nullif({{ exact_sum(
+            'case when risk_rank <= 0.1 * group_size then arr_amount else 0 end'
+        ) }}, 0) as arr_top_decile_churn_rate
     from ranked
     group by 1, 2, 3, 4, 5
 ),

@@ -70,7 +70,7 @@ churn_event_arr as (
         horizon_weeks,
         segment,
         window_number,
-        sum(arr_amount) as churned_arr
+        {{ exact_sum('arr_amount') }} as churned_arr
     from churn_events
     group by 1, 2, 3, 4
 ),
@@ -102,8 +102,8 @@ alert_totals as (
         rule_key,
         count(*) as alerts_raised,
         avg(case when is_churned then 1.0 else 0.0 end) as alert_precision,
-        sum(case when is_churned then arr_amount else 0 end)
-        / nullif(sum(arr_amount), 0) as arr_precision
+        {{ exact_sum('case when is_churned then arr_amount else 0 end') }}
+        / nullif({{ exact_sum('arr_amount') }}, 0) as arr_precision
     from alerted
     group by 1, 2, 3, 4, 5
 ),
@@ -133,7 +133,7 @@ caught as (
         window_number,
         rule_key,
         count(*) as churn_events_caught,
-        sum(arr_amount) as caught_arr,
+        {{ exact_sum('arr_amount') }} as caught_arr,
         {{ median('lead_days') }} as median_lead_days
     from caught_events
     group by 1, 2, 3, 4, 5

@@ -34,7 +34,7 @@ groups as (
         window_number,
         count(*) as group_customer_weeks,
         avg(case when is_churned then 1.0 else 0.0 end) as base_churn_rate,
-        sum(arr_amount) as group_arr,
+        {{ exact_sum('arr_amount') }} as group_arr,
         count(distinct case
             when is_churned
                 then
@@ -55,9 +55,9 @@ bands as (
         band,
         count(*) as customer_weeks,
         avg(case when is_churned then 1.0 else 0.0 end) as churn_rate,
-        sum(arr_amount) as band_arr,
-        sum(case when is_churned then arr_amount else 0 end)
-        / nullif(sum(arr_amount), 0) as arr_churn_rate
+        {{ exact_sum('arr_amount') }} as band_arr,
+        {{ exact_sum('case when is_churned then arr_amount else 0 end') }}
+        / nullif({{ exact_sum('arr_amount') }}, 0) as arr_churn_rate
     from scored
     group by 1, 2, 3, 4, 5, 6
 ),
