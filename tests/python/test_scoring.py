@@ -135,9 +135,13 @@ def reconfigured(full_history, tmp_path_factory):
         writer.writeheader()
         writer.writerows(rows)
 
-    # Bands: yellow starts at 50 instead of 40.
-    bands = (seeds / "score_bands.csv").read_text().replace("yellow,40,", "yellow,50,")
-    (seeds / "score_bands.csv").write_text(bands)
+    # Bands: yellow from 50, green from 70, whatever the seed holds.
+    (seeds / "score_bands.csv").write_text(
+        "band,min_score,description\n"
+        "red,0,At risk: act now\n"
+        "yellow,50,Watch: some indicators are weak\n"
+        "green,70,Healthy\n"
+    )
 
     # Overrides: one in force over weeks 2025-03-03 .. 2025-03-23, one already expired.
     customer = "C0000007"
