@@ -120,7 +120,9 @@ def calibrate(database: Path, out_dir: Path, settings: Settings) -> dict:
     evaluated = _evaluate(
         data, holdout, current_score, proposed_score, current_bands, proposed_bands, settings
     )
-    result["holdout"] = {name: evaluated.pop(name) for name in ("current", "proposed")}
+    result["holdout"] = {
+        name: evaluated.pop(name) for name in ("current", "proposed", "churn_risk")
+    }
     result["holdout_period"].update(
         scored_customer_weeks=evaluated["customer_weeks"],
         base_churn_rate=evaluated["base_churn_rate"],
@@ -191,7 +193,30 @@ def _evaluate(
             "churners_red_share": red["churners_share"],
             **intervals[name],
         }
+    out["churn_risk"] = _learned_risk(frame, risks["proposed"], y, settings)
     return out
+
+
+def _learned_risk(frame: pd.DataFrame, proposed: np.ndarray, y: np.ndarray, settings) -> dict:
+    """The learned churn risk (int_churn_risk_weekly) against the proposed weights on the
+    held-out weeks it scored: AUC and lift, and the interval of its difference."""
+    risk = frame["churn_risk"].to_numpy(dtype=float)
+    has = ~np.isnan(risk)
+    if not has.any():
+        return {"customer_weeks": 0}
+    sub = frame.loc[has].reset_index(drop=True)
+    measures = {"proposed": proposed[has], "churn_risk": risk[has]}
+    intervals = metrics.bootstrap(sub, measures, y[has], settings.replicates, settings.seed)
+    customer = sub["customer_id"].to_numpy()
+    week = sub["week_start"].to_numpy().astype("int64")
+    return {
+        "customer_weeks": int(has.sum()),
+        "auc": metrics.auc(risk[has], y[has]),
+        "proposed_auc": metrics.auc(proposed[has], y[has]),
+        "top_decile_lift": metrics.top_decile_lift(risk[has], y[has], customer, week),
+        "proposed_top_decile_lift": metrics.top_decile_lift(proposed[has], y[has], customer, week),
+        **intervals["churn_risk"],
+    }
 
 
 def _weights_table(data: CalibrationData, proposed: pd.DataFrame) -> list[dict]:

@@ -63,6 +63,18 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
             f' as "a:{key}"'
             for key in indicators
         )
+        # The learned churn risk, where the build has it, to compare with on the same weeks.
+        has_risk = con.execute(
+            "select count(*) from information_schema.tables where table_schema ="
+            " 'intermediate' and table_name = 'int_churn_risk_weekly'"
+        ).fetchone()[0]
+        risk_column = "risk.churn_risk" if has_risk else "cast(null as double) as churn_risk"
+        risk_join = (
+            "left join intermediate.int_churn_risk_weekly as risk"
+            " on origins.customer_id = risk.customer_id and origins.week_start = risk.week_start"
+            if has_risk
+            else ""
+        )
         frame = _query(
             con,
             f"""
@@ -86,6 +98,7 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
                 origins.next_churned_at,
                 scored.computed_score,
                 scored.computed_band,
+                {risk_column},
                 trends.change_4w,
                 trends.weeks_declining_in_row,
                 trends.declining_streak_change,
@@ -96,6 +109,7 @@ def load(database: Path, horizon_weeks: int, grace_days: int) -> CalibrationData
             inner join scored
                 on origins.customer_id = scored.customer_id
                 and origins.week_start = scored.week_start
+            {risk_join}
             left join intermediate.int_customer_health_trends as trends
                 on origins.customer_id = trends.customer_id
                 and origins.week_start = trends.week_start

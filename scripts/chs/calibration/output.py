@@ -117,6 +117,7 @@ def summary(result: dict) -> str:
         _row("churners red", cur, pro, "churners_red_share"),
         f"bands: yellow from {old.get('yellow'):g} -> {new['yellow']:g},"
         f" green from {old.get('green'):g} -> {new['green']:g}",
+        _risk_line(h.get("churn_risk") or {}),
         "no evidence of signal: " + (", ".join(result["no_signal_indicators"]) or "none"),
     ]
     for a in result["alerts"]:
@@ -128,6 +129,17 @@ def summary(result: dict) -> str:
         )
     lines.append("accept: cp <out>/indicator_weights.csv <out>/score_bands.csv seeds/ and rebuild")
     return "\n".join(lines)
+
+
+def _risk_line(risk: dict) -> str:
+    if not risk.get("customer_weeks"):
+        return "learned churn risk: not in this build (no trained model for the held-out weeks)"
+    return (
+        f"learned churn risk on {risk['customer_weeks']:,} held-out weeks: AUC {_num(risk['auc'])}"
+        f" against {_num(risk['proposed_auc'])} of the proposed weights (difference"
+        f" {_ci(risk.get('auc_difference_ci'))}), top-decile lift {_num(risk['top_decile_lift'])}"
+        f" against {_num(risk['proposed_top_decile_lift'])}"
+    )
 
 
 def _num(value: float | None) -> str:
