@@ -8,7 +8,10 @@
       customer was in the band at some origin within the horizon before the
       churn (for red: the share of churners red in their last H weeks);
     - median_lead_days: median days from the first such week's end to the
-      churn.
+      churn;
+    - downgrade_rate: share of the band's customer-weeks followed by a
+      downgrade within the horizon (downgrades are an outcome of their own,
+      not churn).
     Earlier score model versions are kept, as in fct_score_backtest.
 -#}
 {{ config(
@@ -55,6 +58,7 @@ bands as (
         band,
         count(*) as customer_weeks,
         avg(case when is_churned then 1.0 else 0.0 end) as churn_rate,
+        avg(case when is_downgraded then 1.0 else 0.0 end) as downgrade_rate,
         {{ exact_sum('arr_amount') }} as band_arr,
         {{ exact_sum('case when is_churned then arr_amount else 0 end') }}
         / nullif({{ exact_sum('arr_amount') }}, 0) as arr_churn_rate
@@ -129,6 +133,7 @@ final as (
         ) as churners_in_band_share,
         cast(churners.median_lead_days as {{ type_double() }})
             as median_lead_days,
+        cast(bands.downgrade_rate as {{ type_double() }}) as downgrade_rate,
         as_of.as_of_date
     from bands
     inner join groups
