@@ -234,9 +234,10 @@ def calibration(con: duckdb.DuckDBPyConnection, horizon: int) -> Section:
             title="Is the churn probability calibrated?",
             intro=intro,
             notes=(
-                "This warehouse has no churn risk: the backtest has no scoring method"
-                " churn_risk and marts.fct_customer_health_weekly no churn_risk column. The"
-                " plot appears here once the churn risk model is part of the dbt build.",
+                "No customer-week of this warehouse has a churn risk: no risk model was"
+                " trained (a checkpoint needs var churn_risk_min_churns churns with a known"
+                " outcome), or the build has no churn risk at all. The plot appears here once"
+                " a model has been trained.",
             ),
         )
     weeks = deciles["customer_weeks"].to_numpy(dtype=float)

@@ -129,7 +129,7 @@ def alert_outcomes(con: duckdb.DuckDBPyConnection, horizon: int) -> pd.DataFrame
 def reliability(con: duckdb.DuckDBPyConnection, horizon: int) -> pd.DataFrame | None:
     """Deciles of the churn risk with the mean predicted and the observed churn rate; None
     when the warehouse has no churn risk (neither a churn_risk backtest method nor a
-    churn_risk column on the weekly mart)."""
+    churn_risk column on the weekly mart), or no week with one (no model trained yet)."""
     if con.execute(
         "select count(*) from intermediate.int_backtest_scored_origins"
         " where scoring_method = ? and horizon_weeks = ?",
@@ -151,7 +151,7 @@ def reliability(con: duckdb.DuckDBPyConnection, horizon: int) -> pd.DataFrame | 
         )
     else:
         return None
-    return _df(
+    deciles = _df(
         con,
         f"with predictions as ({predictions}),"
         " deciles as (select *, ntile(10) over ("
@@ -163,6 +163,7 @@ def reliability(con: duckdb.DuckDBPyConnection, horizon: int) -> pd.DataFrame | 
         "   as brier_part"
         " from deciles group by 1 order by 1",
     )
+    return None if deciles.empty else deciles
 
 
 def current_weights(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
