@@ -66,7 +66,9 @@ final as (
         known.segment,
         known.spell_number,
         cast(floor(
-            {{ dbt.datediff('known.week_start', 'newest.newest_week_start', 'day') }}
+            {{ dbt.datediff(
+                'known.week_start', 'newest.newest_week_start', 'day'
+            ) }}
             / (7.0 * {{ var('backtest_window_weeks') }})
         ) as integer) as window_number,
         known.arr_amount,

@@ -33,14 +33,6 @@ final as (
         scores.scoring_method,
         scores.model_version,
         origins.horizon_weeks,
-        case
-            when segment_groups.grouping_kind = 'all' then 'all'
-            else origins.segment
-        end as segment,
-        case
-            when window_groups.grouping_kind = 'window'
-                then origins.window_number
-        end as window_number,
         origins.customer_id,
         origins.spell_number,
         origins.week_start,
@@ -50,7 +42,15 @@ final as (
         origins.is_churned,
         origins.is_downgraded,
         origins.week_end,
-        origins.next_churned_at
+        origins.next_churned_at,
+        case
+            when segment_groups.grouping_kind = 'all' then 'all'
+            else origins.segment
+        end as segment,
+        case
+            when window_groups.grouping_kind = 'window'
+                then origins.window_number
+        end as window_number
     from origins
     inner join scores
         on {{ same_customer_week('origins', 'scores') }}

@@ -43,10 +43,10 @@ weeks_in_spells as (
     inner join spells
         on
             customer_weeks.customer_id = spells.customer_id
-            and spells.started_at < customer_weeks.week_end
+            and customer_weeks.week_end > spells.started_at
             and (
                 spells.ended_at is null
-                or spells.ended_at >= customer_weeks.week_end
+                or customer_weeks.week_end <= spells.ended_at
             )
     where customer_weeks.is_subscribed
 ),
@@ -60,7 +60,7 @@ next_downgrades as (
     inner join periods
         on
             weeks_in_spells.customer_id = periods.customer_id
-            and periods.started_at >= weeks_in_spells.week_end
+            and weeks_in_spells.week_end <= periods.started_at
             and periods.change_type = 'downgrade'
     group by 1, 2
 ),

@@ -110,11 +110,18 @@ totals as (
         min(week_start) as first_origin_week,
         max(week_start) as last_origin_week,
         count(*) as customer_weeks,
-        cast(sum(case when is_churned then 1 else 0 end) as {{ dbt.type_bigint() }})
+        cast(
+            sum(
+                case when is_churned then 1 else 0 end
+            ) as {{ dbt.type_bigint() }}
+        )
             as churned_customer_weeks,
         count(distinct case
             when is_churned
-                then customer_id || '|' || cast(spell_number as {{ dbt.type_string() }})
+                then
+                    customer_id
+                    || '|'
+                    || cast(spell_number as {{ dbt.type_string() }})
         end) as churn_events,
         avg(case when is_churned then 1.0 else 0.0 end) as base_churn_rate,
         sum(case when is_churned then arr_amount else 0 end)
@@ -141,7 +148,8 @@ final as (
         totals.horizon_weeks,
         totals.segment,
         totals.window_number,
-        cast(totals.customer_weeks as {{ dbt.type_bigint() }}) as customer_weeks,
+        cast(totals.customer_weeks as {{ dbt.type_bigint() }})
+            as customer_weeks,
         totals.churned_customer_weeks,
         cast(totals.churn_events as {{ dbt.type_bigint() }}) as churn_events,
         cast(totals.base_churn_rate as {{ type_double() }}) as base_churn_rate,

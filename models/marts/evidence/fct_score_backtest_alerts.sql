@@ -42,7 +42,10 @@ groups as (
         avg(case when is_churned then 1.0 else 0.0 end) as base_churn_rate,
         count(distinct case
             when is_churned
-                then customer_id || '|' || cast(spell_number as {{ dbt.type_string() }})
+                then
+                    customer_id
+                    || '|'
+                    || cast(spell_number as {{ dbt.type_string() }})
         end) as group_churn_events
     from scored
     group by 1, 2, 3, 4
@@ -165,7 +168,8 @@ final as (
             alert_totals.alert_precision / nullif(groups.base_churn_rate, 0)
             as {{ type_double() }}
         ) as churn_rate_ratio,
-        cast(alert_totals.arr_precision as {{ type_double() }}) as arr_precision,
+        cast(alert_totals.arr_precision as {{ type_double() }})
+            as arr_precision,
         cast(
             coalesce(caught.caught_arr, 0)
             / nullif(churn_event_arr.churned_arr, 0)

@@ -37,7 +37,10 @@ groups as (
         sum(arr_amount) as group_arr,
         count(distinct case
             when is_churned
-                then customer_id || '|' || cast(spell_number as {{ dbt.type_string() }})
+                then
+                    customer_id
+                    || '|'
+                    || cast(spell_number as {{ dbt.type_string() }})
         end) as group_churn_events
     from scored
     group by 1, 2, 3, 4, 5
