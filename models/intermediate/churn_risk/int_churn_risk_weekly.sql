@@ -96,21 +96,35 @@ segment_terms as (
     where feature_kind = 'segment'
 ),
 
+first_values as (
+    -- The first week each customer had a score of each indicator.
+    select
+        customer_id,
+        indicator_key,
+        min(week_start) as first_value_week
+    from indicator_scores
+    where normalised_score is not null
+    group by 1, 2
+),
+
 scores_with_history as (
     -- has_had_value: the customer had a score of the indicator by the week.
     select
-        customer_id,
-        week_start,
-        segment,
-        indicator_key,
-        raw_value,
-        normalised_score,
-        max(case when normalised_score is not null then 1 else 0 end) over (
-            partition by customer_id, indicator_key
-            order by week_start
-            rows between unbounded preceding and current row
-        ) = 1 as has_had_value
+        indicator_scores.customer_id,
+        indicator_scores.week_start,
+        indicator_scores.segment,
+        indicator_scores.indicator_key,
+        indicator_scores.raw_value,
+        indicator_scores.normalised_score,
+        coalesce(
+            first_values.first_value_week <= indicator_scores.week_start,
+            false
+        ) as has_had_value
     from indicator_scores
+    left join first_values
+        on
+            indicator_scores.customer_id = first_values.customer_id
+            and indicator_scores.indicator_key = first_values.indicator_key
 ),
 
 indicator_contributions as (
